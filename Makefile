@@ -24,3 +24,6 @@ release: deps
 
 clean:
 	rm -rf build
+
+# Each area adds its targets (reference, fuzz, coverage, bench, ...) in mk/.
+-include $(sort $(wildcard mk/*.mk))
