@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages a make target needs, when they are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
-# Usage: scripts/install-deps.sh GROUP...   (groups: build wine fuzz unicorn)
+# Usage: scripts/install-deps.sh GROUP...   (groups: build headers wine fuzz unicorn)
 set -euo pipefail
 
 pkgs_build="cmake make clang-14 clang libclang-rt-14-dev llvm-14"
+pkgs_headers="libwine-dev"
 pkgs_wine="wine64 gcc-mingw-w64-x86-64 libwine-dev"
 pkgs_fuzz="afl++ clang-14 libclang-rt-14-dev llvm-14"
 pkgs_unicorn="libunicorn-dev"
