@@ -1,0 +1,231 @@
+/*
+ * trace_write.c -- the canonical text of a trace.  Every writer in the
+ * project (recorder, replayer --record, fuzz reproducers) goes through here,
+ * so recordings differ only where results differ: lowercase hex, names for
+ * known flag bits plus one hex number for the rest, A+off for addresses
+ * inside the arena, $n forms as stored, absolute hex otherwise.  Comments and
+ * blank lines kept by the parser are written back in place.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_internal.h"
+
+static void put_offset(struct trace_buf *b, uint64_t off)
+{
+	if (off == 0)
+		return;
+	if (off < (1ull << 63))
+		trace_buf_printf(b, "+0x%" PRIx64, off);
+	else
+		trace_buf_printf(b, "-0x%" PRIx64, (uint64_t)0 - off);
+}
+
+static void put_addr(struct trace_buf *b, const struct ntvm_trace *t,
+                     const struct ntvm_trace_val *v)
+{
+	uint64_t base = t ? t->arena_base : 0, size = t ? t->arena_size : 0, a;
+
+	if (v->form == NTVM_FORM_BOUND) {
+		trace_buf_printf(b, "$%" PRIu32, v->bind);
+		put_offset(b, v->v);
+		return;
+	}
+	a = v->form == NTVM_FORM_ARENA ? base + v->v : v->v;
+	if (a >= base && a - base < size) {
+		trace_buf_puts(b, "A");
+		put_offset(b, a - base);
+		return;
+	}
+	trace_buf_printf(b, "0x%" PRIx64, a);
+}
+
+static void put_status(struct trace_buf *b, uint32_t status)
+{
+	const char *name = ntvm_trace_status_name(status);
+
+	if (name)
+		trace_buf_puts(b, name);
+	else
+		trace_buf_printf(b, "0x%08" PRIx32, status);
+}
+
+void trace_buf_val(struct trace_buf *b, const struct ntvm_trace *t, enum ntvm_trace_kind kind,
+                   const struct ntvm_trace_val *v, const uint8_t *bytes, size_t nbytes)
+{
+	if (v->wild) {
+		trace_buf_puts(b, "*");
+		return;
+	}
+	switch (kind) {
+	case NTVM_KIND_ADDR:
+		put_addr(b, t, v);
+		break;
+	case NTVM_KIND_LEN:
+		trace_buf_printf(b, "%" PRIu64, v->v);
+		break;
+	case NTVM_KIND_MEM_TYPE:
+	case NTVM_KIND_PROT:
+	case NTVM_KIND_STATE:
+	case NTVM_KIND_REGION_TYPE:
+		trace_buf_flags(b, kind, (uint32_t)v->v);
+		break;
+	case NTVM_KIND_STATUS:
+		put_status(b, (uint32_t)v->v);
+		break;
+	case NTVM_KIND_BYTES:
+		for (size_t i = 0; i < nbytes && bytes; i++)
+			trace_buf_printf(b, "%02x", bytes[i]);
+		break;
+	default:
+		trace_buf_printf(b, "0x%" PRIx64, v->v);
+		break;
+	}
+}
+
+void trace_buf_results(struct trace_buf *b, const struct ntvm_trace *t,
+                       const struct ntvm_trace_stmt *s)
+{
+	for (int i = 0; i < s->nres && i < NTVM_TRACE_MAX_RESULTS; i++) {
+		enum ntvm_trace_kind kind = ntvm_trace_res_kind((enum ntvm_trace_op)s->op, i);
+		if (i)
+			trace_buf_puts(b, " ");
+		trace_buf_val(b, t, kind, &s->res[i], s->bytes, s->nbytes);
+	}
+}
+
+void trace_buf_stmt(struct trace_buf *b, const struct ntvm_trace *t,
+                    const struct ntvm_trace_stmt *s, int with_results)
+{
+	const char *name = ntvm_trace_op_name((enum ntvm_trace_op)s->op);
+
+	trace_buf_puts(b, name ? name : "?");
+	for (int i = 0; i < s->nargs && i < NTVM_TRACE_MAX_ARGS; i++) {
+		trace_buf_puts(b, " ");
+		trace_buf_val(b, t, ntvm_trace_arg_kind((enum ntvm_trace_op)s->op, i), &s->args[i],
+		              NULL, 0);
+	}
+	if (with_results && s->has_results) {
+		trace_buf_puts(b, " => ");
+		trace_buf_results(b, t, s);
+	}
+}
+
+static void put_line_end(struct trace_buf *b, const char *comment)
+{
+	if (comment) {
+		trace_buf_puts(b, " ");
+		trace_buf_puts(b, comment);
+	}
+	trace_buf_puts(b, "\n");
+}
+
+static void put_pre(struct trace_buf *b, const char *pre)
+{
+	if (pre)
+		trace_buf_puts(b, pre);
+}
+
+static void write_header(struct trace_buf *b, const struct ntvm_trace *t)
+{
+	put_pre(b, t->fixed_pre[NTVM_HDR_MAGIC]);
+	trace_buf_printf(b, "ntvm-trace %" PRIu32, t->version);
+	put_line_end(b, t->fixed_comment[NTVM_HDR_MAGIC]);
+	put_pre(b, t->fixed_pre[NTVM_HDR_SOURCE]);
+	trace_buf_puts(b, "source ");
+	trace_buf_puts(b, t->source ? t->source : "");
+	put_line_end(b, t->fixed_comment[NTVM_HDR_SOURCE]);
+	put_pre(b, t->fixed_pre[NTVM_HDR_ARENA]);
+	trace_buf_printf(b, "arena 0x%016" PRIx64 " 0x%" PRIx64, t->arena_base, t->arena_size);
+	put_line_end(b, t->fixed_comment[NTVM_HDR_ARENA]);
+	for (size_t i = 0; i < t->nhdr; i++) {
+		const struct ntvm_trace_hdr *h = &t->hdr[i];
+		put_pre(b, h->pre);
+		trace_buf_puts(b, h->key);
+		if (h->text && h->text[0]) {
+			trace_buf_puts(b, " ");
+			trace_buf_puts(b, h->text);
+		}
+		put_line_end(b, h->comment);
+	}
+}
+
+static void write_all(struct trace_buf *b, const struct ntvm_trace *t)
+{
+	write_header(b, t);
+	for (size_t i = 0; i < t->nstmts; i++) {
+		put_pre(b, t->stmts[i].pre);
+		trace_buf_stmt(b, t, &t->stmts[i], 1);
+		put_line_end(b, t->stmts[i].comment);
+	}
+	put_pre(b, t->tail);
+}
+
+char *ntvm_trace_write_string(const struct ntvm_trace *t, size_t *len)
+{
+	struct trace_buf b;
+
+	trace_buf_init(&b);
+	write_all(&b, t);
+	if (b.oom || !b.data) {
+		free(b.data);
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return b.data;
+}
+
+int ntvm_trace_write(const struct ntvm_trace *t, FILE *f)
+{
+	size_t len;
+	char *s = ntvm_trace_write_string(t, &len);
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	if (fwrite(s, 1, len, f) != len)
+		rc = -1;
+	free(s);
+	return rc;
+}
+
+static int finish(struct trace_buf *b)
+{
+	int n = (int)b->len;
+
+	trace_buf_finish_fixed(b);
+	return n;
+}
+
+int ntvm_trace_format_stmt(const struct ntvm_trace *t, const struct ntvm_trace_stmt *s,
+                           int with_results, char *buf, size_t cap)
+{
+	struct trace_buf b;
+
+	trace_buf_init_fixed(&b, buf, cap);
+	trace_buf_stmt(&b, t, s, with_results);
+	return finish(&b);
+}
+
+int ntvm_trace_format_results(const struct ntvm_trace *t, const struct ntvm_trace_stmt *s,
+                              char *buf, size_t cap)
+{
+	struct trace_buf b;
+
+	trace_buf_init_fixed(&b, buf, cap);
+	trace_buf_results(&b, t, s);
+	return finish(&b);
+}
+
+int ntvm_trace_format_val(const struct ntvm_trace *t, enum ntvm_trace_kind kind,
+                          const struct ntvm_trace_val *v, const uint8_t *bytes, size_t nbytes,
+                          char *buf, size_t cap)
+{
+	struct trace_buf b;
+
+	trace_buf_init_fixed(&b, buf, cap);
+	trace_buf_val(&b, t, kind, v, bytes, nbytes);
+	return finish(&b);
+}
