@@ -1,0 +1,44 @@
+/*
+ * recorder.h -- the parts of the recorder (a Windows console program, see
+ * docs/recording.md): the real NT calls looked up in ntdll, the fault-catching
+ * CPU probes, and the recording of one trace.
+ */
+#ifndef NTVM_RECORDER_H
+#define NTVM_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+/* The NT calls, as found in ntdll.dll; (HANDLE)-1 is the process itself. */
+struct rec_nt {
+	uint32_t (*allocate)(void *process, void **base, uintptr_t zero_bits, size_t *size,
+	                     uint32_t type, uint32_t protect);
+	uint32_t (*free)(void *process, void **base, size_t *size, uint32_t type);
+	uint32_t (*protect)(void *process, void **base, size_t *size, uint32_t protect,
+	                    uint32_t *old);
+	uint32_t (*query)(void *process, void *address, int info_class, void *buffer,
+	                  size_t length, size_t *return_length);
+	char source[64]; /* "wine-8.0 x86_64" or "windows-real" */
+};
+
+/* Looks the calls up; 0, or -1 with a message on stderr. */
+int rec_nt_init(struct rec_nt *nt);
+
+/* Installs the vectored exception handler the probes rely on; 0 or -1. */
+int rec_probe_init(void);
+/* CPU accesses of len bytes, lowest address first, stopping at the first
+ * fault.  Return 0 (STATUS_SUCCESS) or the exception code of the fault. */
+uint32_t rec_probe_read(uint64_t address, uint8_t *out, size_t len);
+uint32_t rec_probe_write(uint64_t address, uint8_t value, size_t len);
+
+/*
+ * Runs the statements of t against the real calls, replacing its results and
+ * source line, then releases everything the trace left allocated.  0 on
+ * success; -1 with a message in why (file:line: reason) if the trace cannot
+ * be recorded (arena not free, $n whose alloc failed, ...).
+ */
+int rec_record(const struct rec_nt *nt, struct ntvm_trace *t, char *why, size_t cap);
+
+#endif /* NTVM_RECORDER_H */
