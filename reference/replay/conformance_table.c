@@ -1,0 +1,196 @@
+/*
+ * conformance_table.c -- the profile-difference table, read from the first
+ * markdown table in docs/profile-differences.md (written by the NT layer's
+ * author), so the report always cites the table the code implements.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "conformance.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return strndup(s, n);
+}
+
+/* Splits "| a | b |" into cells; a backslash-escaped bar stays in its cell. */
+static char **split_row(const char *line, size_t *count)
+{
+	const char *p = strchr(line, '|') + 1;
+	size_t n = 0;
+	char **cells = NULL;
+	while (*p && *p != '\n') {
+		const char *q = p;
+		while (*q && *q != '\n' && (*q != '|' || q[-1] == '\\'))
+			q++;
+		if (*q != '|')
+			break;
+		char **grown = realloc(cells, (n + 1) * sizeof *grown);
+		if (!grown)
+			break;
+		cells = grown;
+		cells[n++] = trimmed(p, (size_t)(q - p));
+		p = q + 1;
+	}
+	*count = n;
+	return cells;
+}
+
+static bool is_table_line(const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return *line == '|';
+}
+
+static bool is_separator(char **cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!cells[i] || strspn(cells[i], "-: ") != strlen(cells[i]) || !strchr(cells[i], '-'))
+			return false;
+	return n > 0;
+}
+
+static void free_cells(char **cells, size_t n)
+{
+	for (size_t i = 0; cells && i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+/* Adds one body row, padded or cut to the header's width. */
+static bool add_row(struct conf_table *t, char **cells, size_t n)
+{
+	char ***rows = realloc(t->rows, (t->nrows + 1) * sizeof *rows);
+	char **row = calloc(t->ncols ? t->ncols : 1, sizeof *row);
+	if (rows)
+		t->rows = rows;
+	if (!rows || !row) {
+		free(row);
+		return false;
+	}
+	for (size_t j = 0; j < t->ncols; j++)
+		row[j] = j < n ? cells[j] : NULL;
+	for (size_t j = t->ncols; j < n; j++)
+		free(cells[j]);
+	for (size_t j = n; j < t->ncols; j++)
+		row[j] = strdup("");
+	free(cells);
+	t->rows[t->nrows++] = row;
+	return true;
+}
+
+static bool parse_lines(struct conf_table *t, char *text)
+{
+	bool in_table = false;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!is_table_line(line)) {
+			if (in_table)
+				break;
+			continue;
+		}
+		size_t n = 0;
+		char **cells = split_row(line, &n);
+		if (!in_table) {
+			t->header = cells;
+			t->ncols = n;
+			in_table = true;
+		} else if (is_separator(cells, n)) {
+			free_cells(cells, n);
+		} else if (!add_row(t, cells, n)) {
+			free_cells(cells, n);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool conf_table_read(struct conf_table *t, const char *path)
+{
+	memset(t, 0, sizeof *t);
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f)
+		return true;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	for (int c; (c = fgetc(f)) != EOF;) {
+		if (len + 2 > cap) {
+			char *grown = realloc(text, cap = cap ? cap * 2 : 4096);
+			if (!grown) {
+				free(text);
+				fclose(f);
+				return false;
+			}
+			text = grown;
+		}
+		text[len++] = (char)c;
+	}
+	fclose(f);
+	if (!text)
+		return (t->path = strdup(path)) != NULL;
+	text[len] = '\0';
+	bool ok = parse_lines(t, text);
+	free(text);
+	t->path = strdup(path);
+	return ok && t->path;
+}
+
+void conf_table_free(struct conf_table *t)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		free_cells(t->rows[i], t->ncols);
+	free(t->rows);
+	free_cells(t->header, t->ncols);
+	free(t->path);
+	memset(t, 0, sizeof *t);
+}
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* needle occurs in hay as a whole word. */
+static bool has_word(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *p = hay; n && (p = strstr(p, needle)) != NULL; p++)
+		if ((p == hay || !word_char(p[-1])) && !word_char(p[n]))
+			return true;
+	return false;
+}
+
+static bool names_status(const char *text, const char *status)
+{
+	if (has_word(text, status))
+		return true;
+	if (strncmp(status, "STATUS_", 7) == 0 && has_word(text, status + 7))
+		return true;
+	return strcmp(status, "STATUS_SUCCESS") == 0 &&
+	       (strstr(text, "succe") || strstr(text, "Succe"));
+}
+
+int conf_table_explain(const struct conf_table *t, const char *want, const char *got)
+{
+	if (!want[0] || !got[0] || strcmp(want, got) == 0)
+		return -1;
+	for (size_t i = 0; i < t->nrows; i++) {
+		bool w = false, g = false;
+		for (size_t j = 0; j < t->ncols; j++) {
+			const char *cell = t->rows[i][j] ? t->rows[i][j] : "";
+			w = w || names_status(cell, want);
+			g = g || names_status(cell, got);
+		}
+		if (w && g)
+			return (int)i;
+	}
+	return -1;
+}
