@@ -1,0 +1,377 @@
+/*
+ * backend_mem.c -- the embedded default backend: guest pages live in this
+ * process.
+ *
+ * Two structures: a sorted array of mapped ranges (start, end, effective
+ * permission, MMIO flag), so that mapping a terabyte costs one entry, and
+ * an open-addressing hash table from page number to a 4 KiB buffer.  A
+ * committed page gets its buffer on its first write; until then it reads as
+ * zeros.  Unmapping frees the buffers of the range.  Reserved pages cost
+ * nothing here.  The calls that may fail reserve spare slots in the range
+ * array, so that unmap (which may split one range in two) only has to
+ * allocate after a run of host allocation failures, where it aborts.
+ */
+#include "manager.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct range {
+	uint64_t start, end;
+	ntvm_perm effective;
+	bool mmio;
+};
+
+struct mem {
+	struct range *ranges;
+	size_t count, capacity;
+	uint64_t *keys; /* page numbers; 0 = empty slot (page 0 is never mapped) */
+	uint8_t **pages;
+	size_t slots, used; /* slots is a power of two */
+};
+
+/* ------------------------------------------------------------------ */
+/* Mapped ranges                                                        */
+/* ------------------------------------------------------------------ */
+static bool reserve_ranges(struct mem *m, size_t extra)
+{
+	if (m->count + extra <= m->capacity)
+		return true;
+	size_t cap = m->capacity ? m->capacity * 2 : 16;
+	while (cap < m->count + extra)
+		cap *= 2;
+	struct range *r = realloc(m->ranges, cap * sizeof *r);
+	if (r == NULL)
+		return false;
+	m->ranges = r;
+	m->capacity = cap;
+	return true;
+}
+
+/* Index of the first range whose end is above address. */
+static size_t range_search(const struct mem *m, uint64_t address)
+{
+	size_t lo = 0, hi = m->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->ranges[mid].end <= address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void range_insert_at(struct mem *m, size_t i, struct range r)
+{
+	memmove(m->ranges + i + 1, m->ranges + i, (m->count - i) * sizeof *m->ranges);
+	m->ranges[i] = r;
+	m->count++;
+}
+
+/* Split so that no range crosses address (needs one spare slot). */
+static void range_split(struct mem *m, uint64_t address)
+{
+	size_t i = range_search(m, address);
+	if (i < m->count && m->ranges[i].start < address) {
+		struct range tail = m->ranges[i];
+		tail.start = address;
+		m->ranges[i].end = address;
+		range_insert_at(m, i + 1, tail);
+	}
+}
+
+static int add_range(struct mem *m, uint64_t address, uint64_t size, ntvm_perm eff, bool mmio)
+{
+	if (!reserve_ranges(m, 3))
+		return -1;
+	struct range r = { address, address + size, eff, mmio };
+	range_insert_at(m, range_search(m, address), r);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Page buffers                                                         */
+/* ------------------------------------------------------------------ */
+static size_t slot_of(const struct mem *m, uint64_t key)
+{
+	return (size_t) ((key * 0x9E3779B97F4A7C15ull) >> 20) & (m->slots - 1);
+}
+
+static size_t find_slot(const struct mem *m, uint64_t key)
+{
+	size_t i = slot_of(m, key);
+	while (m->keys[i] != 0 && m->keys[i] != key)
+		i = (i + 1) & (m->slots - 1);
+	return i;
+}
+
+static uint8_t *page_lookup(const struct mem *m, uint64_t key)
+{
+	if (m->used == 0)
+		return NULL;
+	size_t i = find_slot(m, key);
+	return m->keys[i] ? m->pages[i] : NULL;
+}
+
+static bool grow_table(struct mem *m)
+{
+	size_t slots = m->slots ? m->slots * 2 : 64;
+	uint64_t *keys = calloc(slots, sizeof *keys);
+	uint8_t **pages = calloc(slots, sizeof *pages);
+	if (keys == NULL || pages == NULL) {
+		free(keys);
+		free(pages);
+		return false;
+	}
+	struct mem old = *m;
+	m->keys = keys;
+	m->pages = pages;
+	m->slots = slots;
+	for (size_t i = 0; i < old.slots; i++) {
+		if (old.keys[i]) {
+			size_t j = find_slot(m, old.keys[i]);
+			m->keys[j] = old.keys[i];
+			m->pages[j] = old.pages[i];
+		}
+	}
+	free(old.keys);
+	free(old.pages);
+	return true;
+}
+
+/* The buffer of page key, allocated (zeroed) if needed; NULL when out of memory. */
+static uint8_t *page_get(struct mem *m, uint64_t key)
+{
+	uint8_t *p = page_lookup(m, key);
+	if (p)
+		return p;
+	if ((m->used + 1) * 2 > m->slots && !grow_table(m))
+		return NULL;
+	if ((p = calloc(1, NTVM_PAGE_SIZE)) == NULL)
+		return NULL;
+	size_t i = find_slot(m, key);
+	m->keys[i] = key;
+	m->pages[i] = p;
+	m->used++;
+	return p;
+}
+
+/* Remove slot i, shifting later entries of its probe chain back. */
+static void slot_delete(struct mem *m, size_t i)
+{
+	free(m->pages[i]);
+	m->keys[i] = 0;
+	m->pages[i] = NULL;
+	m->used--;
+	size_t mask = m->slots - 1;
+	for (size_t j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
+		size_t home = slot_of(m, m->keys[j]);
+		/* j's entry may move to i if i lies cyclically in [home, j) */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			m->keys[i] = m->keys[j];
+			m->pages[i] = m->pages[j];
+			m->keys[j] = 0;
+			m->pages[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void free_pages_in(struct mem *m, uint64_t first, uint64_t end)
+{
+	if (m->used == 0)
+		return;
+	if (end - first <= m->slots) {
+		for (uint64_t key = first; key < end; key++) {
+			size_t i = find_slot(m, key);
+			if (m->keys[i])
+				slot_delete(m, i);
+		}
+		return;
+	}
+	for (size_t i = 0; i < m->slots;) {
+		if (m->keys[i] >= first && m->keys[i] < end)
+			slot_delete(m, i); /* re-examine i: an entry may have moved in */
+		else
+			i++;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The backend interface                                                */
+/* ------------------------------------------------------------------ */
+static int mem_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
+{
+	return add_range(ctx, address, size, effective, false);
+}
+
+static int mem_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_read_fn read,
+                        ntvm_mmio_write_fn write, void *user)
+{
+	return add_range(ctx, address, size, NTVM_PERM_RW, true);
+}
+
+/* Remove [address, end) from the ranges; needs one spare slot at most. */
+static void cut_ranges(struct mem *m, uint64_t address, uint64_t end)
+{
+	size_t i = range_search(m, address);
+	if (i < m->count && m->ranges[i].start < address && m->ranges[i].end > end) {
+		struct range tail = m->ranges[i];
+		tail.start = end;
+		m->ranges[i].end = address;
+		range_insert_at(m, i + 1, tail);
+		return;
+	}
+	if (i < m->count && m->ranges[i].start < address)
+		m->ranges[i++].end = address;
+	size_t j = i;
+	while (j < m->count && m->ranges[j].end <= end)
+		j++;
+	if (j < m->count && m->ranges[j].start < end)
+		m->ranges[j].start = end;
+	memmove(m->ranges + i, m->ranges + j, (m->count - j) * sizeof *m->ranges);
+	m->count -= j - i;
+}
+
+static void mem_unmap(void *ctx, uint64_t address, uint64_t size)
+{
+	struct mem *m = ctx;
+	uint64_t end = address + size;
+	if (!reserve_ranges(m, 2) && m->count + 1 > m->capacity) {
+		fprintf(stderr, "ntvm backend_mem: out of memory while unmapping\n");
+		abort();
+	}
+	cut_ranges(m, address, end);
+	free_pages_in(m, address >> NTVM__PAGE_SHIFT, end >> NTVM__PAGE_SHIFT);
+}
+
+static int mem_protect(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
+{
+	struct mem *m = ctx;
+	if (!reserve_ranges(m, 4))
+		return -1;
+	uint64_t end = address + size;
+	range_split(m, address);
+	range_split(m, end);
+	for (size_t i = range_search(m, address); i < m->count && m->ranges[i].start < end; i++)
+		m->ranges[i].effective = effective;
+	return 0;
+}
+
+static int mem_read(void *ctx, uint64_t address, void *data, size_t size)
+{
+	const struct mem *m = ctx;
+	uint8_t *out = data;
+	while (size) {
+		uint64_t off = address & (NTVM_PAGE_SIZE - 1);
+		size_t n = NTVM_PAGE_SIZE - off < size ? (size_t) (NTVM_PAGE_SIZE - off) : size;
+		const uint8_t *p = page_lookup(m, address >> NTVM__PAGE_SHIFT);
+		if (p)
+			memcpy(out, p + off, n);
+		else
+			memset(out, 0, n);
+		out += n;
+		address += n;
+		size -= n;
+	}
+	return 0;
+}
+
+static int mem_write(void *ctx, uint64_t address, const void *data, size_t size)
+{
+	struct mem *m = ctx;
+	uint64_t first = address >> NTVM__PAGE_SHIFT, last = (address + size - 1) >> NTVM__PAGE_SHIFT;
+	for (uint64_t key = first; key <= last; key++)
+		if (page_get(m, key) == NULL)
+			return -1; /* buffers made so far hold zeros: nothing visible changed */
+	const uint8_t *in = data;
+	while (size) {
+		uint64_t off = address & (NTVM_PAGE_SIZE - 1);
+		size_t n = NTVM_PAGE_SIZE - off < size ? (size_t) (NTVM_PAGE_SIZE - off) : size;
+		memcpy(page_lookup(m, address >> NTVM__PAGE_SHIFT) + off, in, n);
+		in += n;
+		address += n;
+		size -= n;
+	}
+	return 0;
+}
+
+static void mem_destroy(void *ctx)
+{
+	struct mem *m = ctx;
+	for (size_t i = 0; i < m->slots; i++)
+		free(m->pages[i]);
+	free(m->keys);
+	free(m->pages);
+	free(m->ranges);
+	free(m);
+}
+
+bool ntvm__backend_mem_create(ntvm_backend *out)
+{
+	struct mem *m = calloc(1, sizeof *m);
+	if (m == NULL || !reserve_ranges(m, 3)) {
+		free(m);
+		return false;
+	}
+	*out = (ntvm_backend){
+		.ctx = m,
+		.map = mem_map,
+		.unmap = mem_unmap,
+		.protect = mem_protect,
+		.read = mem_read,
+		.write = mem_write,
+		.map_mmio = mem_map_mmio,
+		.destroy = mem_destroy,
+	};
+	return true;
+}
+
+bool ntvm__backend_mem_is_mapped(void *ctx, uint64_t address, ntvm_perm *effective, bool *is_mmio)
+{
+	const struct mem *m = ctx;
+	size_t i = range_search(m, address);
+	if (i >= m->count || m->ranges[i].start > address)
+		return false;
+	if (effective)
+		*effective = m->ranges[i].effective;
+	if (is_mmio)
+		*is_mmio = m->ranges[i].mmio;
+	return true;
+}
+
+uint64_t ntvm__backend_mem_mapped_pages(void *ctx)
+{
+	const struct mem *m = ctx;
+	uint64_t pages = 0;
+	for (size_t i = 0; i < m->count; i++)
+		pages += (m->ranges[i].end - m->ranges[i].start) >> NTVM__PAGE_SHIFT;
+	return pages;
+}
+
+uint64_t ntvm__backend_mem_buffer_count(void *ctx)
+{
+	const struct mem *m = ctx;
+	return m->used;
+}
+
+int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_perm *effective,
+                               bool *is_mmio)
+{
+	const struct mem *m = ctx;
+	size_t i = range_search(m, start);
+	if (i >= m->count || m->ranges[i].start >= end)
+		return 0;
+	if (m->ranges[i].start > start)
+		return 2;
+	*effective = m->ranges[i].effective;
+	*is_mmio = m->ranges[i].mmio;
+	for (uint64_t pos = m->ranges[i].end; pos < end; pos = m->ranges[i].end) {
+		if (++i >= m->count || m->ranges[i].start != pos ||
+		    m->ranges[i].effective != *effective || m->ranges[i].mmio != *is_mmio)
+			return 2;
+	}
+	return 1;
+}

@@ -1,0 +1,276 @@
+/*
+ * index.c -- the reservation index: an AVL tree ordered by base, augmented
+ * for O(log n) find-free.
+ *
+ * Each node stores gap_before, the free granules between the previous
+ * reservation (or NTVM_MIN_ADDRESS) and its own base: the gap is
+ * [align_up(prev_end, 64K), align_down(base, 64K)), so a partially used
+ * granule is never free.  max_gap is the largest gap_before in the subtree
+ * and is recomputed locally on every rotation.  The search descends with the
+ * address bounds of the subtree, pruning subtrees whose largest gap is too
+ * small or that lie outside [lowest, highest]; with 64 KiB alignment every
+ * subtree it enters fully inside the window holds an answer, so it is
+ * O(log n) both bottom-up and top-down.  The gap after the last reservation
+ * (up to max_address + 1) is computed from the rightmost node.
+ */
+#include "manager.h"
+
+#define GRANULE NTVM_ALLOCATION_GRANULARITY
+
+static int height(const struct ntvm__res *n) { return n ? n->height : 0; }
+static uint32_t max_gap(const struct ntvm__res *n) { return n ? n->max_gap : 0; }
+static uint32_t max3(uint32_t a, uint32_t b, uint32_t c) { return a > b ? (a > c ? a : c) : (b > c ? b : c); }
+
+static void update(struct ntvm__res *n)
+{
+	int hl = height(n->left), hr = height(n->right);
+	n->height = (uint8_t) (1 + (hl > hr ? hl : hr));
+	n->max_gap = max3(n->gap_before, max_gap(n->left), max_gap(n->right));
+}
+
+static struct ntvm__res *rotate_right(struct ntvm__res *n)
+{
+	struct ntvm__res *l = n->left;
+	n->left = l->right;
+	l->right = n;
+	update(n);
+	update(l);
+	return l;
+}
+
+static struct ntvm__res *rotate_left(struct ntvm__res *n)
+{
+	struct ntvm__res *r = n->right;
+	n->right = r->left;
+	r->left = n;
+	update(n);
+	update(r);
+	return r;
+}
+
+static struct ntvm__res *rebalance(struct ntvm__res *n)
+{
+	update(n);
+	int balance = height(n->left) - height(n->right);
+	if (balance > 1) {
+		if (height(n->left->left) < height(n->left->right))
+			n->left = rotate_left(n->left);
+		return rotate_right(n);
+	}
+	if (balance < -1) {
+		if (height(n->right->right) < height(n->right->left))
+			n->right = rotate_right(n->right);
+		return rotate_left(n);
+	}
+	return n;
+}
+
+static struct ntvm__res *insert_at(struct ntvm__res *t, struct ntvm__res *node)
+{
+	if (t == NULL)
+		return node;
+	if (node->base < t->base)
+		t->left = insert_at(t->left, node);
+	else
+		t->right = insert_at(t->right, node);
+	return rebalance(t);
+}
+
+/* Detach the minimum of t into *min; returns the new subtree. */
+static struct ntvm__res *remove_min(struct ntvm__res *t, struct ntvm__res **min)
+{
+	if (t->left == NULL) {
+		*min = t;
+		return t->right;
+	}
+	t->left = remove_min(t->left, min);
+	return rebalance(t);
+}
+
+static struct ntvm__res *remove_at(struct ntvm__res *t, const struct ntvm__res *node)
+{
+	if (t == NULL)
+		return NULL;
+	if (node->base < t->base) {
+		t->left = remove_at(t->left, node);
+	} else if (node->base > t->base) {
+		t->right = remove_at(t->right, node);
+	} else {
+		struct ntvm__res *l = t->left, *r = t->right, *min;
+		if (r == NULL)
+			return l;
+		r = remove_min(r, &min);
+		min->left = l;
+		min->right = r;
+		return rebalance(min);
+	}
+	return rebalance(t);
+}
+
+/* Recompute the augmentation on the path from t down to the node at base. */
+static void refresh_path(struct ntvm__res *t, uint64_t base)
+{
+	if (t == NULL)
+		return;
+	if (base < t->base)
+		refresh_path(t->left, base);
+	else if (base > t->base)
+		refresh_path(t->right, base);
+	update(t);
+}
+
+struct ntvm__res *ntvm__index_le(const struct ntvm__res *t, uint64_t address)
+{
+	const struct ntvm__res *best = NULL;
+	while (t) {
+		if (t->base <= address) {
+			best = t;
+			t = t->right;
+		} else {
+			t = t->left;
+		}
+	}
+	return (struct ntvm__res *) best;
+}
+
+struct ntvm__res *ntvm__index_gt(const struct ntvm__res *t, uint64_t address)
+{
+	const struct ntvm__res *best = NULL;
+	while (t) {
+		if (t->base > address) {
+			best = t;
+			t = t->left;
+		} else {
+			t = t->right;
+		}
+	}
+	return (struct ntvm__res *) best;
+}
+
+struct ntvm__res *ntvm__index_containing(const struct ntvm__res *t, uint64_t address)
+{
+	struct ntvm__res *n = ntvm__index_le(t, address);
+	return n && address - n->base < n->size ? n : NULL;
+}
+
+struct ntvm__res *ntvm__index_last(const struct ntvm__res *t)
+{
+	while (t && t->right)
+		t = t->right;
+	return (struct ntvm__res *) t;
+}
+
+static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base)
+{
+	uint64_t lo = ntvm__align_up(prev_end, GRANULE), hi = ntvm__align_down(next_base, GRANULE);
+	return hi > lo ? (uint32_t) ((hi - lo) >> NTVM__GRANULE_SHIFT) : 0;
+}
+
+uint32_t ntvm__index_gap_before(const ntvm *vm, const struct ntvm__res *node)
+{
+	struct ntvm__res *prev = node->base ? ntvm__index_le(vm->root, node->base - 1) : NULL;
+	return gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, node->base);
+}
+
+static void set_gap(ntvm *vm, struct ntvm__res *node)
+{
+	if (node == NULL)
+		return;
+	node->gap_before = ntvm__index_gap_before(vm, node);
+	refresh_path(vm->root, node->base);
+}
+
+void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
+{
+	node->left = node->right = NULL;
+	node->height = 1;
+	node->gap_before = node->max_gap = 0;
+	vm->root = insert_at(vm->root, node);
+	set_gap(vm, node);
+	set_gap(vm, ntvm__index_gt(vm->root, node->base));
+}
+
+void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
+{
+	vm->root = remove_at(vm->root, node);
+	node->left = node->right = NULL;
+	set_gap(vm, ntvm__index_gt(vm->root, node->base));
+}
+
+void ntvm__index_resized(ntvm *vm, struct ntvm__res *node)
+{
+	set_gap(vm, node);
+	set_gap(vm, ntvm__index_gt(vm->root, node->base));
+}
+
+/* ------------------------------------------------------------------ */
+/* find-free                                                            */
+/* ------------------------------------------------------------------ */
+struct search {
+	uint64_t size, alignment, lowest, highest;
+	bool top_down;
+};
+
+/* The best base for the query inside the free range [start, end), or 0. */
+static uint64_t fit(const struct search *s, uint64_t start, uint64_t end)
+{
+	uint64_t lo = start > s->lowest ? start : s->lowest;
+	uint64_t hi = end < s->highest + 1 ? end : s->highest + 1;
+	lo = ntvm__align_up(lo, s->alignment);
+	if (lo >= hi || hi - lo < s->size)
+		return 0;
+	if (!s->top_down)
+		return lo;
+	return ntvm__align_down(hi - s->size, s->alignment);
+}
+
+static uint64_t node_gap_fit(const struct search *s, const struct ntvm__res *n)
+{
+	if (n->gap_before == 0)
+		return 0;
+	uint64_t end = ntvm__align_down(n->base, GRANULE);
+	return fit(s, end - ((uint64_t) n->gap_before << NTVM__GRANULE_SHIFT), end);
+}
+
+/* Every gap of t's subtree lies inside [lo, hi). */
+static uint64_t search(const struct search *s, const struct ntvm__res *t, uint64_t lo, uint64_t hi)
+{
+	if (t == NULL || ((uint64_t) t->max_gap << NTVM__GRANULE_SHIFT) < s->size)
+		return 0;
+	if (hi <= s->lowest || lo > s->highest)
+		return 0;
+	uint64_t found;
+	if (!s->top_down) {
+		if ((found = search(s, t->left, lo, t->base)))
+			return found;
+		if ((found = node_gap_fit(s, t)))
+			return found;
+		return search(s, t->right, ntvm__res_end(t), hi);
+	}
+	if ((found = search(s, t->right, ntvm__res_end(t), hi)))
+		return found;
+	if ((found = node_gap_fit(s, t)))
+		return found;
+	return search(s, t->left, lo, t->base);
+}
+
+uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment,
+                               uint64_t lowest, uint64_t highest, bool top_down)
+{
+	if (size == 0 || alignment < NTVM_PAGE_SIZE || (alignment & (alignment - 1)))
+		return 0;
+	struct search s = { size, alignment, lowest < NTVM_MIN_ADDRESS ? NTVM_MIN_ADDRESS : lowest,
+	                    highest > vm->max_address ? vm->max_address : highest, top_down };
+	if (s.lowest > s.highest)
+		return 0;
+	struct ntvm__res *last = ntvm__index_last(vm->root);
+	uint64_t tail_start = ntvm__align_up(last ? ntvm__res_end(last) : NTVM_MIN_ADDRESS, GRANULE);
+	uint64_t found;
+	if (top_down && (found = fit(&s, tail_start, vm->max_address + 1)))
+		return found;
+	if ((found = search(&s, vm->root, NTVM_MIN_ADDRESS, vm->max_address + 1)))
+		return found;
+	if (!top_down && (found = fit(&s, tail_start, vm->max_address + 1)))
+		return found;
+	return 0;
+}

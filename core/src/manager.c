@@ -1,0 +1,137 @@
+/*
+ * manager.c -- creating and destroying a manager, its configuration, and
+ * the small helpers every operation shares (node lifetime, range
+ * validation, unmapping a reservation's committed runs).
+ */
+#include "manager.h"
+
+#include <stdlib.h>
+
+static bool backend_usable(const ntvm_backend *b)
+{
+	return b->map && b->unmap && b->protect && b->read && b->write;
+}
+
+ntvm *ntvm_create(const ntvm_config *config)
+{
+	ntvm_config cfg = { 0 };
+	if (config)
+		cfg = *config;
+	if ((unsigned) cfg.address_profile > NTVM_ADDRESS_32_LARGE ||
+	    (unsigned) cfg.behaviour > NTVM_BEHAVIOUR_WINE_8_0)
+		return NULL;
+	if (cfg.backend && !backend_usable(cfg.backend))
+		return NULL;
+	ntvm *vm = calloc(1, sizeof *vm);
+	if (vm == NULL)
+		return NULL;
+	if (cfg.backend) {
+		vm->backend = *cfg.backend;
+	} else if (!ntvm__backend_mem_create(&vm->backend)) {
+		free(vm);
+		return NULL;
+	} else {
+		vm->default_backend = true;
+	}
+	vm->max_address = ntvm_profile_max_address(cfg.address_profile);
+	if (cfg.default_allocation_address == 0)
+		cfg.default_allocation_address = ntvm_profile_default_base(cfg.address_profile);
+	vm->config = cfg;
+	vm->dep_enabled = !cfg.dep_disabled;
+	vm->stats.metadata_bytes = sizeof *vm;
+	return vm;
+}
+
+void ntvm_destroy(ntvm *vm)
+{
+	if (vm == NULL)
+		return;
+	ntvm_unmap_all(vm);
+	if (vm->backend.destroy)
+		vm->backend.destroy(vm->backend.ctx);
+	free(vm);
+}
+
+const ntvm_config *ntvm_get_config(const ntvm *vm) { return &vm->config; }
+uint64_t ntvm_max_address(const ntvm *vm) { return vm->max_address; }
+uint64_t ntvm_get_default_allocation_address(const ntvm *vm) { return vm->config.default_allocation_address; }
+bool ntvm_get_dep(const ntvm *vm) { return vm->dep_enabled; }
+ntvm_behaviour ntvm_get_behaviour(const ntvm *vm) { return vm->config.behaviour; }
+uint64_t ntvm_layout_version(const ntvm *vm) { return vm->layout_version; }
+void ntvm_get_stats(const ntvm *vm, ntvm_stats *out) { *out = vm->stats; }
+
+void ntvm_set_default_allocation_address(ntvm *vm, uint64_t address)
+{
+	vm->config.default_allocation_address = address;
+}
+
+void ntvm__bump(ntvm *vm)
+{
+	vm->layout_version++;
+}
+
+struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm initial,
+                                ntvm_kind kind)
+{
+	struct ntvm__res *r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return NULL;
+	r->base = base;
+	r->size = size;
+	r->kind = (uint8_t) kind;
+	r->initial_perm = initial;
+	r->state = NTVM__ALL_RESERVED;
+	return r;
+}
+
+/* Frees the node and its page state, and takes it out of the statistics
+ * (the caller has removed it from the index and unmapped it). */
+void ntvm__res_free(ntvm *vm, struct ntvm__res *r)
+{
+	vm->stats.metadata_bytes -= ntvm__res_meta_bytes(r);
+	vm->stats.committed_bytes -= ntvm__res_committed_count(r) << NTVM__PAGE_SHIFT;
+	vm->stats.reserved_bytes -= r->size;
+	vm->stats.reservation_count--;
+	free(r->bits);
+	if (r->kind == NTVM_KIND_MMIO)
+		free(r->u.mmio);
+	else
+		free(r->u.perms);
+	free(r);
+}
+
+void ntvm__unmap_range(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count)
+{
+	for (uint64_t i = first, end = first + count; i < end;) {
+		uint64_t run = ntvm__res_commit_run_end(r, i, end);
+		if (ntvm__res_page_committed(r, i))
+			vm->backend.unmap(vm->backend.ctx, r->base + (i << NTVM__PAGE_SHIFT),
+			                  (run - i) << NTVM__PAGE_SHIFT);
+		i = run;
+	}
+}
+
+void ntvm__res_unmap_all(ntvm *vm, struct ntvm__res *r)
+{
+	ntvm__unmap_range(vm, r, 0, ntvm__res_pages(r));
+}
+
+ntvm_status ntvm__locate(const ntvm *vm, uint64_t address, uint64_t size,
+                         struct ntvm__res **out)
+{
+	if (size == 0 || !ntvm__is_page_aligned(address) || !ntvm__is_page_aligned(size))
+		return NTVM_E_INVALID_ARGUMENT;
+	if (size - 1 > UINT64_MAX - address)
+		return NTVM_E_INVALID_ARGUMENT;
+	if (address < NTVM_MIN_ADDRESS || address + size - 1 > vm->max_address) {
+		if (ntvm__index_containing(vm->root, address) == NULL)
+			return NTVM_E_OUT_OF_RANGE;
+	}
+	struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	if (r == NULL)
+		return NTVM_E_NOT_RESERVED;
+	if (address + size > ntvm__res_end(r))
+		return NTVM_E_SPANS_REGIONS;
+	*out = r;
+	return NTVM_OK;
+}

@@ -1,0 +1,168 @@
+/*
+ * manager.h -- the manager's internal data structures, shared by the core
+ * sources, the snapshot code and the invariant checker (oracle/).
+ *
+ * A reservation is one node of an AVL tree ordered by base.  The node also
+ * carries the tree's find-free augmentation (the free gap just before it and
+ * the largest such gap in its subtree, both in 64 KiB granules) and its page
+ * state in compact form:
+ *   committed: ALL_RESERVED / ALL_COMMITTED with no storage, or MIXED with a
+ *              heap block { committed page count, bitmap of NTVM_BITMAP_WORDS
+ *              (pages) words };
+ *   protection: one uniform byte, or (once committed pages differ) a heap
+ *              array of one ntvm_perm per page.  Protections of pages that
+ *              are not committed are meaningless and never reported.
+ * The node is 64 bytes (checked below), so a uniform reservation costs 64
+ * bytes and a worst-case one 64 + pages/8 + 8 + pages bytes.
+ */
+#ifndef NTVM_MANAGER_H
+#define NTVM_MANAGER_H
+
+#include <ntvm/ntvm.h>
+
+#include "bitmap.h"
+
+enum ntvm__commit_state {
+	NTVM__ALL_RESERVED = 0,
+	NTVM__ALL_COMMITTED = 1,
+	NTVM__MIXED = 2,
+};
+
+/* Callbacks of one MMIO reservation; the backend gets the trampolines in
+ * mmio.c with this record as user pointer, so re-binding needs no backend
+ * call. */
+struct ntvm__mmio {
+	ntvm_mmio_read_fn read;
+	ntvm_mmio_write_fn write;
+	void *user;
+};
+
+struct ntvm__res {
+	struct ntvm__res *left, *right;
+	uint64_t base;
+	uint64_t size;
+	uint64_t *bits; /* MIXED only: bits[0] = committed pages, bits + 1 = bitmap */
+	union {
+		uint8_t *perms;           /* NULL: every committed page has `perm` */
+		struct ntvm__mmio *mmio;  /* kind == NTVM_KIND_MMIO */
+	} u;
+	uint32_t gap_before; /* free granules between the previous reservation and this one */
+	uint32_t max_gap;    /* largest gap_before in this subtree */
+	uint8_t height;
+	uint8_t kind;
+	uint8_t initial_perm;
+	uint8_t perm;  /* uniform protection of the committed pages */
+	uint8_t state; /* enum ntvm__commit_state */
+};
+
+_Static_assert(sizeof(struct ntvm__res) <= 64, "reservation node must stay within 64 bytes");
+
+struct ntvm {
+	ntvm_config config;
+	ntvm_backend backend;
+	struct ntvm__res *root;
+	uint64_t max_address;
+	uint64_t layout_version;
+	ntvm_stats stats;
+	bool dep_enabled;
+	bool default_backend; /* backend is backend_mem.c's, owned by the manager */
+};
+
+#define NTVM__PAGE_SHIFT 12
+#define NTVM__GRANULE_SHIFT 16
+
+static inline uint64_t ntvm__align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+static inline uint64_t ntvm__align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+static inline uint64_t ntvm__res_end(const struct ntvm__res *r) { return r->base + r->size; }
+static inline uint64_t ntvm__res_pages(const struct ntvm__res *r) { return r->size >> NTVM__PAGE_SHIFT; }
+static inline bool ntvm__is_page_aligned(uint64_t v) { return (v & (NTVM_PAGE_SIZE - 1)) == 0; }
+
+/* perm.c */
+ntvm_perm ntvm__effective_perm(ntvm_perm perm, bool dep_enabled);
+
+/* index.c: the AVL tree and its find-free augmentation */
+struct ntvm__res *ntvm__index_le(const struct ntvm__res *root, uint64_t address);
+struct ntvm__res *ntvm__index_gt(const struct ntvm__res *root, uint64_t address);
+struct ntvm__res *ntvm__index_containing(const struct ntvm__res *root, uint64_t address);
+struct ntvm__res *ntvm__index_last(const struct ntvm__res *root);
+void ntvm__index_insert(ntvm *vm, struct ntvm__res *node);
+void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
+/* After node's base or end moved inside its old span: refresh the gaps. */
+void ntvm__index_resized(ntvm *vm, struct ntvm__res *node);
+uint32_t ntvm__index_gap_before(const ntvm *vm, const struct ntvm__res *node);
+uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment,
+                               uint64_t lowest, uint64_t highest, bool top_down);
+
+/* pages.c: per-reservation page state */
+uint64_t ntvm__res_committed_count(const struct ntvm__res *r);
+uint64_t ntvm__res_committed_in(const struct ntvm__res *r, uint64_t first, uint64_t count);
+bool ntvm__res_page_committed(const struct ntvm__res *r, uint64_t page);
+ntvm_perm ntvm__res_page_perm(const struct ntvm__res *r, uint64_t page);
+/* End (exclusive) of the run from page that shares committed state and, for
+ * committed pages, protection; at most end. */
+uint64_t ntvm__res_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end);
+/* End of the run from page with the same committed state; at most end. */
+uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end);
+/* End of the run from page with the same committed state and, for committed
+ * pages, the same effective (backend) permission. */
+uint64_t ntvm__res_eff_run_end(const ntvm *vm, const struct ntvm__res *r, uint64_t page,
+                               uint64_t end);
+size_t ntvm__res_meta_bytes(const struct ntvm__res *r);
+
+/* A prepared page state: storage allocated before anything changes. */
+struct ntvm__shape {
+	uint64_t *bits;
+	uint8_t *perms;
+	uint8_t state;
+	uint8_t perm;
+};
+bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                            ntvm_perm perm, struct ntvm__shape *out);
+bool ntvm__shape_for_decommit(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                              struct ntvm__shape *out);
+bool ntvm__shape_for_protect(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                             ntvm_perm perm, struct ntvm__shape *out);
+bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                           struct ntvm__shape *out);
+void ntvm__shape_discard(struct ntvm__shape *s);
+/* Install a shape on r (freeing the old storage), then apply the page
+ * operation to the range; keeps vm->stats.metadata_bytes exact. */
+void ntvm__apply_commit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
+                        uint64_t count, ntvm_perm perm);
+void ntvm__apply_decommit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s,
+                          uint64_t first, uint64_t count);
+void ntvm__apply_protect(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
+                         uint64_t count, ntvm_perm perm);
+/* Replace r's page state with a slice shape (r->size already updated). */
+void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s);
+
+/* manager.c */
+struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm initial,
+                                ntvm_kind kind);
+void ntvm__res_free(ntvm *vm, struct ntvm__res *r);
+void ntvm__bump(ntvm *vm);
+/* Unmap every mapped page of r from the backend (cannot fail). */
+void ntvm__res_unmap_all(ntvm *vm, struct ntvm__res *r);
+void ntvm__unmap_range(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count);
+/* Validate a page range inside one reservation; returns its node. */
+ntvm_status ntvm__locate(const ntvm *vm, uint64_t address, uint64_t size,
+                         struct ntvm__res **out);
+
+/* mmio.c */
+void ntvm__mmio_read_trampoline(void *user, uint64_t address, void *data, size_t size);
+void ntvm__mmio_write_trampoline(void *user, uint64_t address, const void *data, size_t size);
+
+/* backend_mem.c: the embedded default backend */
+bool ntvm__backend_mem_create(ntvm_backend *out);
+/* Inspection for the invariant checker: is the page mapped, and how. */
+bool ntvm__backend_mem_is_mapped(void *ctx, uint64_t address, ntvm_perm *effective,
+                                 bool *is_mmio);
+/* How [start, end) is mapped: 0 not at all, 1 entirely with one effective
+ * permission and MMIO flag (returned), 2 partly or unevenly. */
+int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_perm *effective,
+                               bool *is_mmio);
+/* Number of mapped pages and number of page buffers held. */
+uint64_t ntvm__backend_mem_mapped_pages(void *ctx);
+uint64_t ntvm__backend_mem_buffer_count(void *ctx);
+
+#endif

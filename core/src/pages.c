@@ -1,0 +1,338 @@
+/*
+ * pages.c -- the page state of one reservation: which pages are committed
+ * and with what protection, in the compact forms described in manager.h.
+ *
+ * Every change goes in two steps so that a failing operation changes
+ * nothing: a `shape_for_*` function allocates whatever storage the result
+ * needs (the only step that can fail), then, once the backend calls have
+ * succeeded, `apply_*` installs it and updates the bits.  Shapes collapse
+ * back to the storage-free forms when a range covers every committed page.
+ */
+#include "manager.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t *bitmap_of(const struct ntvm__res *r) { return r->bits + 1; }
+static size_t bits_bytes(uint64_t pages) { return (1 + NTVM_BITMAP_WORDS(pages)) * sizeof(uint64_t); }
+static bool has_perm_array(const struct ntvm__res *r)
+{
+	return r->kind != NTVM_KIND_MMIO && r->u.perms != NULL;
+}
+
+uint64_t ntvm__res_committed_count(const struct ntvm__res *r)
+{
+	switch (r->state) {
+	case NTVM__ALL_RESERVED:
+		return 0;
+	case NTVM__ALL_COMMITTED:
+		return ntvm__res_pages(r);
+	default:
+		return r->bits[0];
+	}
+}
+
+uint64_t ntvm__res_committed_in(const struct ntvm__res *r, uint64_t first, uint64_t count)
+{
+	switch (r->state) {
+	case NTVM__ALL_RESERVED:
+		return 0;
+	case NTVM__ALL_COMMITTED:
+		return count;
+	default:
+		return ntvm__bitmap_count(bitmap_of(r), first, count);
+	}
+}
+
+bool ntvm__res_page_committed(const struct ntvm__res *r, uint64_t page)
+{
+	if (r->state != NTVM__MIXED)
+		return r->state == NTVM__ALL_COMMITTED;
+	return ntvm__bitmap_test(bitmap_of(r), page);
+}
+
+ntvm_perm ntvm__res_page_perm(const struct ntvm__res *r, uint64_t page)
+{
+	return has_perm_array(r) ? r->u.perms[page] : r->perm;
+}
+
+uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
+{
+	if (r->state != NTVM__MIXED)
+		return end;
+	bool committed = ntvm__bitmap_test(bitmap_of(r), page);
+	return ntvm__bitmap_find(bitmap_of(r), page, end, !committed);
+}
+
+uint64_t ntvm__res_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
+{
+	uint64_t run = ntvm__res_commit_run_end(r, page, end);
+	if (!has_perm_array(r) || !ntvm__res_page_committed(r, page))
+		return run;
+	const uint8_t *p = r->u.perms;
+	uint64_t i = page + 1;
+	while (i < run && p[i] == p[page])
+		i++;
+	return i;
+}
+
+uint64_t ntvm__res_eff_run_end(const ntvm *vm, const struct ntvm__res *r, uint64_t page,
+                               uint64_t end)
+{
+	uint64_t run = ntvm__res_commit_run_end(r, page, end);
+	if (!has_perm_array(r) || !ntvm__res_page_committed(r, page))
+		return run;
+	const uint8_t *p = r->u.perms;
+	ntvm_perm eff = ntvm__effective_perm(p[page], vm->dep_enabled);
+	uint64_t i = page + 1;
+	while (i < run && ntvm__effective_perm(p[i], vm->dep_enabled) == eff)
+		i++;
+	return i;
+}
+
+size_t ntvm__res_meta_bytes(const struct ntvm__res *r)
+{
+	size_t bytes = sizeof *r;
+	if (r->state == NTVM__MIXED)
+		bytes += bits_bytes(ntvm__res_pages(r));
+	if (r->kind == NTVM_KIND_MMIO)
+		bytes += sizeof(struct ntvm__mmio);
+	else if (r->u.perms)
+		bytes += ntvm__res_pages(r);
+	return bytes;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shapes: storage prepared before anything changes                     */
+/* ------------------------------------------------------------------ */
+void ntvm__shape_discard(struct ntvm__shape *s)
+{
+	free(s->bits);
+	free(s->perms);
+	s->bits = NULL;
+	s->perms = NULL;
+}
+
+/* A copy of r's bitmap, or one made from its uniform state. */
+static uint64_t *bits_copy(const struct ntvm__res *r)
+{
+	uint64_t pages = ntvm__res_pages(r);
+	uint64_t *bits = malloc(bits_bytes(pages));
+	if (bits == NULL)
+		return NULL;
+	if (r->state == NTVM__MIXED) {
+		memcpy(bits, r->bits, bits_bytes(pages));
+		return bits;
+	}
+	memset(bits, 0, bits_bytes(pages));
+	if (r->state == NTVM__ALL_COMMITTED) {
+		ntvm__bitmap_set(bits + 1, 0, pages);
+		bits[0] = pages;
+	}
+	return bits;
+}
+
+static uint8_t *perms_copy(const struct ntvm__res *r)
+{
+	uint64_t pages = ntvm__res_pages(r);
+	uint8_t *perms = malloc(pages ? pages : 1);
+	if (perms == NULL)
+		return NULL;
+	if (has_perm_array(r))
+		memcpy(perms, r->u.perms, pages);
+	else
+		memset(perms, r->perm, pages);
+	return perms;
+}
+
+/* The protection storage after setting perm on count pages from first, of
+ * which `inside` were committed, with `after_outside` committed pages left
+ * outside the range. */
+static bool plan_perms(const struct ntvm__res *r, uint64_t outside, ntvm_perm perm,
+                       struct ntvm__shape *out)
+{
+	out->perm = perm;
+	if (outside == 0 || has_perm_array(r))
+		return true; /* uniform perm, or the existing array is updated in place */
+	if (r->perm == perm)
+		return true;
+	out->perms = perms_copy(r);
+	out->perm = r->perm;
+	return out->perms != NULL;
+}
+
+bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                            ntvm_perm perm, struct ntvm__shape *out)
+{
+	*out = (struct ntvm__shape){ 0 };
+	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
+	uint64_t after = total - inside + count;
+	out->state = after == ntvm__res_pages(r) ? NTVM__ALL_COMMITTED : NTVM__MIXED;
+	if (out->state == NTVM__MIXED && r->state != NTVM__MIXED && (out->bits = bits_copy(r)) == NULL)
+		return false;
+	if (!plan_perms(r, total - inside, perm, out)) {
+		ntvm__shape_discard(out);
+		return false;
+	}
+	return true;
+}
+
+bool ntvm__shape_for_decommit(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                              struct ntvm__shape *out)
+{
+	*out = (struct ntvm__shape){ 0 };
+	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
+	out->state = total == inside ? NTVM__ALL_RESERVED : NTVM__MIXED;
+	out->perm = r->perm;
+	if (out->state == NTVM__MIXED && r->state != NTVM__MIXED && (out->bits = bits_copy(r)) == NULL)
+		return false;
+	return true;
+}
+
+bool ntvm__shape_for_protect(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                             ntvm_perm perm, struct ntvm__shape *out)
+{
+	*out = (struct ntvm__shape){ 0 };
+	out->state = r->state;
+	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
+	return plan_perms(r, total - inside, perm, out);
+}
+
+/* Is the protection the same on every committed page of [first, first+count)? */
+static bool slice_uniform(const struct ntvm__res *r, uint64_t first, uint64_t count, ntvm_perm *perm)
+{
+	bool seen = false;
+	for (uint64_t i = first; i < first + count;) {
+		uint64_t end = ntvm__res_run_end(r, i, first + count);
+		if (ntvm__res_page_committed(r, i)) {
+			if (seen && r->u.perms[i] != *perm)
+				return false;
+			*perm = r->u.perms[i];
+			seen = true;
+		}
+		i = end;
+	}
+	return true;
+}
+
+bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                           struct ntvm__shape *out)
+{
+	*out = (struct ntvm__shape){ 0 };
+	uint64_t committed = ntvm__res_committed_in(r, first, count);
+	out->state = committed == 0 ? NTVM__ALL_RESERVED
+	             : committed == count ? NTVM__ALL_COMMITTED : NTVM__MIXED;
+	out->perm = committed == 0 ? 0 : r->perm;
+	if (out->state == NTVM__MIXED) {
+		if ((out->bits = malloc(bits_bytes(count))) == NULL)
+			return false;
+		out->bits[0] = committed;
+		ntvm__bitmap_extract(out->bits + 1, bitmap_of(r), NTVM_BITMAP_WORDS(ntvm__res_pages(r)),
+		                     first, count);
+	}
+	if (committed == 0 || !has_perm_array(r) || slice_uniform(r, first, count, &out->perm))
+		return true;
+	if ((out->perms = malloc(count)) == NULL) {
+		ntvm__shape_discard(out);
+		return false;
+	}
+	memcpy(out->perms, r->u.perms + first, count);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Applying shapes                                                      */
+/* ------------------------------------------------------------------ */
+static void install_bits(struct ntvm__res *r, struct ntvm__shape *s)
+{
+	if (s->state != NTVM__MIXED) {
+		free(r->bits);
+		r->bits = NULL;
+	} else if (s->bits) {
+		free(r->bits);
+		r->bits = s->bits;
+	}
+	s->bits = NULL;
+	r->state = s->state;
+}
+
+/* Set perm on [first, first+count): to the uniform byte when the shape says
+ * so (outside == 0 case), else into the array. */
+static void install_perms(struct ntvm__res *r, struct ntvm__shape *s, bool uniform,
+                          uint64_t first, uint64_t count, ntvm_perm perm)
+{
+	if (uniform) {
+		free(r->u.perms);
+		r->u.perms = NULL;
+		r->perm = perm;
+		return;
+	}
+	if (s->perms) {
+		r->u.perms = s->perms;
+		r->perm = s->perm;
+		s->perms = NULL;
+	}
+	if (r->u.perms)
+		memset(r->u.perms + first, perm, count);
+}
+
+void ntvm__apply_commit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
+                        uint64_t count, ntvm_perm perm)
+{
+	size_t before = ntvm__res_meta_bytes(r);
+	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
+	bool uniform = total == inside || (!r->u.perms && !s->perms);
+	install_bits(r, s);
+	if (r->state == NTVM__MIXED) {
+		ntvm__bitmap_set(bitmap_of(r), first, count);
+		r->bits[0] = total - inside + count;
+	}
+	install_perms(r, s, uniform, first, count, perm);
+	vm->stats.committed_bytes += (count - inside) << NTVM__PAGE_SHIFT;
+	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
+	ntvm__shape_discard(s);
+}
+
+void ntvm__apply_decommit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s,
+                          uint64_t first, uint64_t count)
+{
+	size_t before = ntvm__res_meta_bytes(r);
+	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
+	install_bits(r, s);
+	if (r->state == NTVM__MIXED) {
+		ntvm__bitmap_clear(bitmap_of(r), first, count);
+		r->bits[0] = total - inside;
+	} else {
+		free(r->u.perms);
+		r->u.perms = NULL;
+		r->perm = 0;
+	}
+	vm->stats.committed_bytes -= inside << NTVM__PAGE_SHIFT;
+	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
+	ntvm__shape_discard(s);
+}
+
+void ntvm__apply_protect(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
+                         uint64_t count, ntvm_perm perm)
+{
+	size_t before = ntvm__res_meta_bytes(r);
+	uint64_t total = ntvm__res_committed_count(r);
+	bool uniform = total == count || (!r->u.perms && !s->perms);
+	install_perms(r, s, uniform, first, count, perm);
+	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
+	ntvm__shape_discard(s);
+}
+
+void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s)
+{
+	free(r->bits);
+	if (r->kind != NTVM_KIND_MMIO)
+		free(r->u.perms);
+	r->bits = s->bits;
+	r->state = s->state;
+	r->perm = s->perm;
+	if (r->kind != NTVM_KIND_MMIO)
+		r->u.perms = s->perms;
+	s->bits = NULL;
+	s->perms = NULL;
+}

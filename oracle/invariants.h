@@ -1,0 +1,41 @@
+/*
+ * invariants.h -- the manager's invariant checker, in the role of the maple
+ * tree's mt_validate(): it walks the core's internal structures and checks
+ * everything that must hold between operations.  Tests and fuzzers call it
+ * after every operation.
+ */
+#ifndef NTVM_ORACLE_INVARIANTS_H
+#define NTVM_ORACLE_INVARIANTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ntvm/ntvm.h>
+
+/*
+ * True when every invariant holds.  Otherwise false, with the first broken
+ * invariant described in why (if non-NULL).  Checked:
+ *  - the AVL tree: bases strictly increasing in order, heights exact,
+ *    balance within one, gap_before and max_gap equal to a recomputation;
+ *  - reservations: non-empty, page-aligned base and size (bases are 64 KiB
+ *    aligned except the pieces a partial release leaves, so page alignment
+ *    is what is checked), inside [NTVM_MIN_ADDRESS, max_address], not
+ *    overlapping, valid kind and initial permission;
+ *  - page state: storage matching the committed state, bitmap counts equal
+ *    to a popcount, no bits past the end, valid protections on committed
+ *    pages, MMIO reservations committed read-write with a callback record;
+ *  - statistics (reserved, committed, count, metadata bytes) equal to a
+ *    recount;
+ *  - region queries: runs maximal, never crossing an allocation, consistent
+ *    with the page state;
+ *  - with the embedded backend: mapped pages are exactly the committed ones,
+ *    each with its effective permission.
+ */
+bool ntvm_check_invariants(const ntvm *vm, char *why, size_t why_len);
+
+/* The same, checking the mappings of mem_ctx, the context of an embedded
+ * backend (core/src/backend_mem.c) that vm's backend forwards to; NULL skips
+ * the backend checks. */
+bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t why_len);
+
+#endif
