@@ -29,7 +29,8 @@
 extern "C" {
 #endif
 
-/* wine-* sources replay as Wine 8.0, everything else as Windows. */
+/* wine-* sources (and ntvm's own "ntvm wine-*" recordings) replay as
+ * Wine 8.0, everything else as Windows. */
 ntvm_behaviour ntvm_replay_behaviour_for_source(const char *source);
 /* "windows" or "wine-8.0". */
 const char *ntvm_replay_behaviour_name(ntvm_behaviour behaviour);

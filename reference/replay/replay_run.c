@@ -10,6 +10,8 @@
 
 ntvm_behaviour ntvm_replay_behaviour_for_source(const char *source)
 {
+	if (source && strncmp(source, "ntvm ", 5) == 0)
+		source += 5; /* ntvm's own recordings name the profile they ran in */
 	return source && strncmp(source, "wine-", 5) == 0 ? NTVM_BEHAVIOUR_WINE_8_0
 	                                                  : NTVM_BEHAVIOUR_WINDOWS;
 }

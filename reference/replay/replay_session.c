@@ -152,7 +152,7 @@ static void check_unchanged(struct ntvm_replay_session *s, const struct ntvm_tra
 	char text[300] = "";
 	if (!replay_state_equal(&s->before, &s->after, guard, text, sizeof text)) {
 		char line[340];
-		snprintf(line, sizeof line, "failed call changed the state: %s", text);
+		snprintf(line, sizeof line, "the address space changed: %s", text);
 		replay_why_add(why, why_size, line);
 	}
 }

@@ -6,6 +6,7 @@
  * trust region boundaries (clearing one guard bit may split or merge
  * regions): it compares the attributes at every boundary either picture has,
  * which is exact because attributes are constant between boundaries.
+ * MMIO contents are never hashed: reading them would call the device.
  */
 #include "replay_state.h"
 
@@ -119,7 +120,7 @@ void replay_state_hash(replay_state *state, const ntvm *vm, uint64_t window_lo,
 	uint64_t h = HASH_SEED, budget = HASH_LIMIT;
 	for (size_t i = 0; i < state->count; i++) {
 		const replay_region *r = &state->regions[i];
-		if (r->is_committed && r->start < window_hi && r->start + r->length > window_lo)
+		if (r->is_committed && r->kind != NTVM_KIND_MMIO && r->start < window_hi && r->start + r->length > window_lo)
 			h = hash_region(h, vm, r, window_lo, window_hi, overlay, &budget);
 	}
 	state->content_hash = h;

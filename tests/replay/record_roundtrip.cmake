@@ -1,0 +1,33 @@
+# --record round trip: ntvm's own recording of a set of traces must replay
+# against ntvm with no mismatch (same profile: "source ntvm <profile>").
+# Runs over every committed recording, every expectation and the test data.
+# REPLAY: ntvm-replay; REF: reference folder; IN: test data; OUT: scratch.
+file(REMOVE_RECURSE ${OUT})
+foreach(set recordings expectations data)
+  if(set STREQUAL data)
+    set(src ${IN})
+  else()
+    set(src ${REF}/${set})
+  endif()
+  file(GLOB traces ${src}/*.trace)
+  list(FILTER traces EXCLUDE REGEX "(malformed|binary)\\.trace$")
+  if(NOT traces)
+    continue()
+  endif()
+  execute_process(COMMAND ${REPLAY} --quiet --record ${OUT}/${set}/ ${traces}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  if(NOT rc MATCHES "^[01]$")
+    message(FATAL_ERROR "recording ${set} failed (${rc}):\n${out}")
+  endif()
+  file(GLOB written ${OUT}/${set}/*.trace)
+  list(LENGTH traces n_in)
+  list(LENGTH written n_out)
+  if(NOT n_in EQUAL n_out)
+    message(FATAL_ERROR "${set}: ${n_in} traces replayed, ${n_out} recordings written")
+  endif()
+  execute_process(COMMAND ${REPLAY} --quiet ${written} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  message("${set}: ${out}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ntvm's own recordings of ${set} do not replay cleanly")
+  endif()
+endforeach()
