@@ -92,6 +92,11 @@ void ntvm__res_free(ntvm *vm, struct ntvm__res *r)
 	vm->stats.committed_bytes -= ntvm__res_committed_count(r) << NTVM__PAGE_SHIFT;
 	vm->stats.reserved_bytes -= r->size;
 	vm->stats.reservation_count--;
+	ntvm__res_storage_free(r);
+}
+
+void ntvm__res_storage_free(struct ntvm__res *r)
+{
 	free(r->bits);
 	if (r->kind == NTVM_KIND_MMIO)
 		free(r->u.mmio);

@@ -140,6 +140,8 @@ void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s);
 struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm initial,
                                 ntvm_kind kind);
 void ntvm__res_free(ntvm *vm, struct ntvm__res *r);
+/* Free a node and its storage, touching no statistics. */
+void ntvm__res_storage_free(struct ntvm__res *r);
 void ntvm__bump(ntvm *vm);
 /* Unmap every mapped page of r from the backend (cannot fail). */
 void ntvm__res_unmap_all(ntvm *vm, struct ntvm__res *r);

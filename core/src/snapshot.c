@@ -1,0 +1,99 @@
+/*
+ * snapshot.c -- writing a manager's state in the snapshot format
+ * (docs/snapshot-format.md).
+ *
+ * The encoding is a function of the observable state only: each
+ * reservation's pages are written as maximal runs of (committed,
+ * protection), whatever the internal form (uniform or per-page), so that
+ * serialize(deserialize(x)) reproduces x byte for byte.
+ */
+#include "snapshot.h"
+
+#include <stdint.h>
+
+static bool write_header(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
+{
+	uint32_t flags = (is_snapshot ? NTVM__SNAP_FLAG_METADATA_ONLY : 0) |
+	                 (vm->dep_enabled ? NTVM__SNAP_FLAG_DEP_ENABLED : 0);
+	return ntvm__buffer_append(out, NTVM__SNAP_MAGIC, 8) &&
+	       ntvm__buffer_u32(out, NTVM__SNAP_VERSION) && ntvm__buffer_u32(out, flags) &&
+	       ntvm__buffer_u32(out, (uint32_t) vm->config.address_profile) &&
+	       ntvm__buffer_u32(out, (uint32_t) vm->config.behaviour) &&
+	       ntvm__buffer_u64(out, vm->config.default_allocation_address) &&
+	       ntvm__buffer_u64(out, vm->layout_version) &&
+	       ntvm__buffer_u64(out, vm->stats.reservation_count);
+}
+
+static uint64_t count_runs(const struct ntvm__res *r)
+{
+	uint64_t runs = 0, pages = ntvm__res_pages(r);
+	for (uint64_t i = 0; i < pages; i = ntvm__res_run_end(r, i, pages))
+		runs++;
+	return runs;
+}
+
+static bool write_reservation(const struct ntvm__res *r, ntvm_buffer *out)
+{
+	if (!ntvm__buffer_u64(out, r->base) || !ntvm__buffer_u64(out, r->size) ||
+	    !ntvm__buffer_u8(out, r->kind) || !ntvm__buffer_u8(out, r->initial_perm) ||
+	    !ntvm__buffer_u64(out, count_runs(r)))
+		return false;
+	uint64_t pages = ntvm__res_pages(r);
+	for (uint64_t i = 0; i < pages;) {
+		uint64_t end = ntvm__res_run_end(r, i, pages);
+		bool committed = ntvm__res_page_committed(r, i);
+		if (!ntvm__buffer_u64(out, end - i) || !ntvm__buffer_u8(out, committed) ||
+		    !ntvm__buffer_u8(out, committed ? ntvm__res_page_perm(r, i) : 0))
+			return false;
+		i = end;
+	}
+	return true;
+}
+
+/* Append the contents of r's committed pages, one committed run at a time. */
+static ntvm_status write_contents(const ntvm *vm, const struct ntvm__res *r, ntvm_buffer *out)
+{
+	uint64_t pages = ntvm__res_pages(r);
+	for (uint64_t i = 0; i < pages;) {
+		uint64_t end = ntvm__res_commit_run_end(r, i, pages);
+		if (ntvm__res_page_committed(r, i)) {
+			uint64_t bytes = (end - i) << NTVM__PAGE_SHIFT;
+			uint8_t *dst = bytes <= SIZE_MAX ? ntvm__buffer_grow(out, (size_t) bytes) : NULL;
+			if (dst == NULL)
+				return NTVM_E_NO_MEMORY;
+			if (vm->backend.read(vm->backend.ctx, r->base + (i << NTVM__PAGE_SHIFT), dst, (size_t) bytes))
+				return NTVM_E_BACKEND;
+		}
+		i = end;
+	}
+	return NTVM_OK;
+}
+
+static ntvm_status write_all(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
+{
+	if (!write_header(vm, is_snapshot, out))
+		return NTVM_E_NO_MEMORY;
+	const struct ntvm__res *r;
+	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base))
+		if (!write_reservation(r, out))
+			return NTVM_E_NO_MEMORY;
+	if (is_snapshot)
+		return NTVM_OK;
+	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+		if (r->kind == NTVM_KIND_MMIO)
+			continue;
+		ntvm_status st = write_contents(vm, r, out);
+		if (st != NTVM_OK)
+			return st;
+	}
+	return NTVM_OK;
+}
+
+ntvm_status ntvm_serialize(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
+{
+	size_t old_size = out->size;
+	ntvm_status st = write_all(vm, is_snapshot, out);
+	if (st != NTVM_OK)
+		out->size = old_size;
+	return st;
+}

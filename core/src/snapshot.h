@@ -1,0 +1,32 @@
+/*
+ * snapshot.h -- internals shared by the snapshot writer and reader (the
+ * format is described in docs/snapshot-format.md).
+ */
+#ifndef NTVM_SNAPSHOT_H
+#define NTVM_SNAPSHOT_H
+
+#include "manager.h"
+
+#define NTVM__SNAP_MAGIC "NTVMSNAP"
+#define NTVM__SNAP_VERSION 1u
+#define NTVM__SNAP_FLAG_METADATA_ONLY 0x1u
+#define NTVM__SNAP_FLAG_DEP_ENABLED 0x2u
+#define NTVM__SNAP_HEADER_BYTES 48u
+#define NTVM__SNAP_RESERVATION_BYTES 26u
+#define NTVM__SNAP_RUN_BYTES 10u
+
+/* Append size uninitialised bytes; returns where they start, NULL when out of memory. */
+uint8_t *ntvm__buffer_grow(ntvm_buffer *b, size_t size);
+bool ntvm__buffer_append(ntvm_buffer *b, const void *data, size_t size);
+bool ntvm__buffer_u8(ntvm_buffer *b, uint8_t v);
+bool ntvm__buffer_u32(ntvm_buffer *b, uint32_t v);
+bool ntvm__buffer_u64(ntvm_buffer *b, uint64_t v);
+
+/* Map every committed run of every reservation of tree (MMIO through
+ * map_mmio) into vm's backend with the effective permissions under dep,
+ * then write the page contents from contents (committed non-MMIO pages in
+ * address order, 4 KiB each).  On failure everything mapped is unmapped
+ * again and false is returned. */
+bool ntvm__materialize(ntvm *vm, struct ntvm__res *tree, bool dep_enabled, const uint8_t *contents);
+
+#endif

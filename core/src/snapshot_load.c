@@ -1,0 +1,307 @@
+/*
+ * snapshot_load.c -- reading a snapshot back (docs/snapshot-format.md).
+ *
+ * Everything is validated while a fresh state is built beside the live one
+ * (its own tree, statistics and policy fields); the live manager is not
+ * touched until the input has been accepted in full.  Then, for a full
+ * snapshot, the old mappings are replaced by the new ones through the
+ * backend (and put back from a backup if the backend fails), and finally
+ * the fresh state is swapped in.
+ */
+#include "snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct reader {
+	const uint8_t *data;
+	size_t size, pos;
+	ntvm_snapshot_error *error;
+};
+
+static bool fail_at(struct reader *rd, size_t offset, const char *reason)
+{
+	if (rd->error) {
+		rd->error->offset = offset;
+		rd->error->reason = reason;
+	}
+	return false;
+}
+
+static bool read_bytes(struct reader *rd, void *out, size_t n)
+{
+	if (rd->size - rd->pos < n)
+		return fail_at(rd, rd->pos, "truncated");
+	const uint8_t *p = rd->data + rd->pos;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t) p[i] << (8 * i);
+	if (n == 1)
+		*(uint8_t *) out = (uint8_t) v;
+	else if (n == 4)
+		*(uint32_t *) out = (uint32_t) v;
+	else
+		*(uint64_t *) out = v;
+	rd->pos += n;
+	return true;
+}
+
+#define READ(rd, var) read_bytes((rd), &(var), sizeof(var))
+
+static bool read_header(struct reader *rd, ntvm *fresh, bool is_snapshot, uint64_t *count)
+{
+	if (rd->size < 8 || memcmp(rd->data, NTVM__SNAP_MAGIC, 8) != 0)
+		return fail_at(rd, 0, rd->size < 8 ? "truncated" : "bad magic");
+	rd->pos = 8;
+	uint32_t version, flags, profile, behaviour;
+	if (!READ(rd, version) || !READ(rd, flags) || !READ(rd, profile) || !READ(rd, behaviour))
+		return false;
+	if (version != NTVM__SNAP_VERSION)
+		return fail_at(rd, 8, "unsupported format version");
+	if (flags & ~(NTVM__SNAP_FLAG_METADATA_ONLY | NTVM__SNAP_FLAG_DEP_ENABLED))
+		return fail_at(rd, 12, "unknown flags");
+	if (!!(flags & NTVM__SNAP_FLAG_METADATA_ONLY) != is_snapshot)
+		return fail_at(rd, 12, "contents flag does not match is_snapshot");
+	if (profile > NTVM_ADDRESS_32_LARGE)
+		return fail_at(rd, 16, "unknown address profile");
+	if (behaviour > NTVM_BEHAVIOUR_WINE_8_0)
+		return fail_at(rd, 20, "unknown behaviour");
+	if (!READ(rd, fresh->config.default_allocation_address) || !READ(rd, fresh->layout_version) ||
+	    !READ(rd, *count))
+		return false;
+	fresh->config.address_profile = (ntvm_address_profile) profile;
+	fresh->config.behaviour = (ntvm_behaviour) behaviour;
+	fresh->config.dep_disabled = !(flags & NTVM__SNAP_FLAG_DEP_ENABLED);
+	fresh->dep_enabled = !fresh->config.dep_disabled;
+	fresh->max_address = ntvm_profile_max_address(fresh->config.address_profile);
+	if (*count > (rd->size - rd->pos) / NTVM__SNAP_RESERVATION_BYTES)
+		return fail_at(rd, 40, "reservation count exceeds the data");
+	return true;
+}
+
+/* What the runs of one reservation say, gathered in a first pass. */
+struct runs_summary {
+	uint64_t committed;
+	bool uniform;
+	ntvm_perm perm;
+};
+
+static bool scan_runs(struct reader *rd, uint64_t nruns, uint64_t pages, struct runs_summary *sum)
+{
+	uint64_t covered = 0;
+	bool prev_committed = false;
+	ntvm_perm prev_perm = 0;
+	*sum = (struct runs_summary){ .uniform = true };
+	for (uint64_t k = 0; k < nruns; k++) {
+		size_t off = rd->pos;
+		uint64_t n;
+		uint8_t committed, perm;
+		if (!READ(rd, n) || !READ(rd, committed) || !READ(rd, perm))
+			return false;
+		if (n == 0 || n > pages - covered)
+			return fail_at(rd, off, "run length outside the reservation");
+		if (committed > 1 || (!committed && perm != 0) || (committed && !ntvm_perm_is_valid(perm)))
+			return fail_at(rd, off + 8, "bad run state or protection");
+		if (k > 0 && committed == prev_committed && (!committed || perm == prev_perm))
+			return fail_at(rd, off, "run not maximal");
+		if (committed) {
+			if (sum->committed > 0 && perm != sum->perm)
+				sum->uniform = false;
+			sum->perm = perm;
+			sum->committed += n;
+		}
+		covered += n;
+		prev_committed = committed;
+		prev_perm = perm;
+	}
+	if (covered != pages)
+		return fail_at(rd, rd->pos, "runs do not cover the reservation");
+	return true;
+}
+
+/* Second pass: fill r's storage from the runs starting at offset runs_at. */
+static void fill_runs(struct ntvm__res *r, const uint8_t *data, uint64_t nruns)
+{
+	uint64_t page = 0;
+	for (uint64_t k = 0; k < nruns; k++, data += NTVM__SNAP_RUN_BYTES) {
+		uint64_t n = 0;
+		for (int i = 0; i < 8; i++)
+			n |= (uint64_t) data[i] << (8 * i);
+		if (data[8] && r->bits)
+			ntvm__bitmap_set(r->bits + 1, page, n);
+		if (data[8] && r->kind != NTVM_KIND_MMIO && r->u.perms)
+			memset(r->u.perms + page, data[9], n);
+		page += n;
+	}
+}
+
+/* Allocate r's page-state storage for the summary; false when out of memory. */
+static bool build_storage(struct ntvm__res *r, const struct runs_summary *sum)
+{
+	uint64_t pages = ntvm__res_pages(r);
+	r->state = sum->committed == 0 ? NTVM__ALL_RESERVED
+	           : sum->committed == pages ? NTVM__ALL_COMMITTED : NTVM__MIXED;
+	r->perm = sum->committed ? sum->perm : 0;
+	if (r->state == NTVM__MIXED) {
+		if ((r->bits = calloc(1 + NTVM_BITMAP_WORDS(pages), sizeof(uint64_t))) == NULL)
+			return false;
+		r->bits[0] = sum->committed;
+	}
+	if (r->kind == NTVM_KIND_MMIO)
+		return (r->u.mmio = calloc(1, sizeof *r->u.mmio)) != NULL;
+	if (!sum->uniform && (r->u.perms = malloc(pages)) == NULL)
+		return false;
+	return true;
+}
+
+static bool check_bounds(struct reader *rd, const ntvm *fresh, size_t off, uint64_t base,
+                         uint64_t size, uint64_t prev_end)
+{
+	if (size == 0 || !ntvm__is_page_aligned(base) || !ntvm__is_page_aligned(size))
+		return fail_at(rd, off, "reservation not page aligned");
+	if (base < NTVM_MIN_ADDRESS || size - 1 > fresh->max_address - base)
+		return fail_at(rd, off, "reservation outside the address space");
+	if (base < prev_end)
+		return fail_at(rd, off, "reservations out of order or overlapping");
+	return true;
+}
+
+/* Read one reservation into a new node of fresh; *status says NO_MEMORY
+ * apart from MALFORMED. */
+static bool read_reservation(struct reader *rd, ntvm *fresh, uint64_t *prev_end,
+                             uint64_t *content_pages, ntvm_status *status)
+{
+	size_t off = rd->pos;
+	uint64_t base, size, nruns;
+	uint8_t kind, initial;
+	if (!READ(rd, base) || !READ(rd, size) || !READ(rd, kind) || !READ(rd, initial) || !READ(rd, nruns))
+		return false;
+	if (!check_bounds(rd, fresh, off, base, size, *prev_end))
+		return false;
+	if (kind < NTVM_KIND_PRIVATE || kind > NTVM_KIND_MMIO)
+		return fail_at(rd, off + 16, "bad region kind");
+	if (!ntvm_perm_is_valid(initial) || (kind == NTVM_KIND_MMIO && initial != NTVM_PERM_RW))
+		return fail_at(rd, off + 17, "bad initial protection");
+	if (nruns == 0 || nruns > (rd->size - rd->pos) / NTVM__SNAP_RUN_BYTES)
+		return fail_at(rd, off + 18, "run count exceeds the data");
+	const uint8_t *runs_at = rd->data + rd->pos;
+	struct runs_summary sum;
+	if (!scan_runs(rd, nruns, size >> NTVM__PAGE_SHIFT, &sum))
+		return false;
+	if (kind == NTVM_KIND_MMIO && (nruns != 1 || sum.committed == 0 || sum.perm != NTVM_PERM_RW))
+		return fail_at(rd, off + 18, "MMIO region not committed read-write");
+	struct ntvm__res *r = ntvm__res_new(fresh, base, size, initial, (ntvm_kind) kind);
+	if (r == NULL || !build_storage(r, &sum)) {
+		if (r)
+			ntvm__res_storage_free(r);
+		*status = NTVM_E_NO_MEMORY;
+		return false;
+	}
+	fill_runs(r, runs_at, nruns);
+	fresh->stats.reserved_bytes += size;
+	fresh->stats.committed_bytes += sum.committed << NTVM__PAGE_SHIFT;
+	fresh->stats.reservation_count++;
+	fresh->stats.metadata_bytes += ntvm__res_meta_bytes(r);
+	ntvm__index_insert(fresh, r);
+	*prev_end = base + size;
+	if (kind != NTVM_KIND_MMIO)
+		*content_pages += sum.committed;
+	return true;
+}
+
+static ntvm_status parse(struct reader *rd, ntvm *fresh, bool is_snapshot)
+{
+	uint64_t count, prev_end = 0, content_pages = 0;
+	ntvm_status status = NTVM_E_MALFORMED;
+	if (!read_header(rd, fresh, is_snapshot, &count))
+		return NTVM_E_MALFORMED;
+	for (uint64_t k = 0; k < count; k++)
+		if (!read_reservation(rd, fresh, &prev_end, &content_pages, &status))
+			return status;
+	uint64_t rest = rd->size - rd->pos;
+	if (is_snapshot && rest != 0) {
+		fail_at(rd, rd->pos, "trailing bytes");
+		return NTVM_E_MALFORMED;
+	}
+	if (!is_snapshot && (content_pages > (rest >> NTVM__PAGE_SHIFT) || rest != content_pages << NTVM__PAGE_SHIFT)) {
+		fail_at(rd, rd->pos, "page contents do not match the committed pages");
+		return NTVM_E_MALFORMED;
+	}
+	return NTVM_OK;
+}
+
+static void free_tree(struct ntvm__res *t)
+{
+	if (t == NULL)
+		return;
+	free_tree(t->left);
+	free_tree(t->right);
+	ntvm__res_storage_free(t);
+}
+
+/* With is_snapshot the backend keeps its MMIO mappings, whose user pointer
+ * is the old callback record: hand those records over (unbound) to the new
+ * regions at the same place, so that they stay valid. */
+static void keep_mmio_records(ntvm *vm, ntvm *fresh)
+{
+	for (struct ntvm__res *n = ntvm__index_gt(fresh->root, 0); n; n = ntvm__index_gt(fresh->root, n->base)) {
+		struct ntvm__res *o = ntvm__index_containing(vm->root, n->base);
+		if (n->kind != NTVM_KIND_MMIO || o == NULL || o->kind != NTVM_KIND_MMIO ||
+		    o->base != n->base || o->size != n->size)
+			continue;
+		struct ntvm__mmio *record = o->u.mmio;
+		o->u.mmio = n->u.mmio;
+		n->u.mmio = record;
+		*record = (struct ntvm__mmio){ 0 };
+	}
+}
+
+/* Replace the backend's mappings of vm's state with those of fresh. */
+static ntvm_status swap_mappings(ntvm *vm, ntvm *fresh, const uint8_t *contents)
+{
+	ntvm_buffer backup = { 0 };
+	ntvm_status st = ntvm_serialize(vm, false, &backup);
+	if (st != NTVM_OK) {
+		ntvm_buffer_free(&backup);
+		return st;
+	}
+	uint64_t old_pages = 0;
+	struct ntvm__res *r;
+	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+		if (r->kind != NTVM_KIND_MMIO)
+			old_pages += ntvm__res_committed_count(r);
+		ntvm__res_unmap_all(vm, r);
+	}
+	if (!ntvm__materialize(vm, fresh->root, fresh->dep_enabled, contents)) {
+		const uint8_t *old = backup.data + backup.size - (old_pages << NTVM__PAGE_SHIFT);
+		ntvm__materialize(vm, vm->root, vm->dep_enabled, old);
+		st = NTVM_E_BACKEND;
+	}
+	ntvm_buffer_free(&backup);
+	return st;
+}
+
+ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_snapshot,
+                             ntvm_snapshot_error *error)
+{
+	struct reader rd = { data, size, 0, error };
+	ntvm fresh = *vm;
+	fresh.root = NULL;
+	fresh.stats = (ntvm_stats){ .metadata_bytes = sizeof *vm };
+	ntvm_status st = NTVM_E_MALFORMED;
+	if (data == NULL && size != 0)
+		fail_at(&rd, 0, "no data");
+	else
+		st = parse(&rd, &fresh, is_snapshot);
+	if (st == NTVM_OK && !is_snapshot)
+		st = swap_mappings(vm, &fresh, rd.data + rd.pos);
+	if (st == NTVM_OK && is_snapshot)
+		keep_mmio_records(vm, &fresh);
+	if (st != NTVM_OK) {
+		free_tree(fresh.root);
+		return st;
+	}
+	free_tree(vm->root);
+	*vm = fresh;
+	return NTVM_OK;
+}
