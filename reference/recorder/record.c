@@ -151,7 +151,7 @@ static void do_alloc(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	uint32_t st = r->nt->allocate(SELF, &base, zero_bits, &size, type,
 	                              (uint32_t)s->args[NTVM_ARG_ALLOC_PROT].v);
 	uint32_t script_n = s->binds;
-	int binder = s->args[NTVM_ARG_ADDR].form == NTVM_FORM_ABS && addr == 0;
+	int binder = s->args[NTVM_ARG_ADDR].form != NTVM_FORM_BOUND && addr == 0;
 
 	s->binds = 0;
 	if (st == 0 && binder) {

@@ -115,10 +115,11 @@ struct ntvm_trace_stmt {
 	uint8_t nbytes;      /* read results: number of bytes in bytes[] (== LEN) */
 	uint32_t line;       /* 1-based line in the file; 0 when built in memory */
 	/*
-	 * The $n this statement binds, 0 if none.  A line with results binds
-	 * when it is an alloc with absolute ADDR 0 whose result BASE is written
-	 * $n; a line without results binds when it is an alloc with absolute
-	 * ADDR 0 (the number it would take if the call succeeds).
+	 * The $n this statement binds, 0 if none.  An alloc whose ADDR is 0
+	 * (absolute 0, or an arena form that comes to 0) lets the system
+	 * choose.  A line with results binds when it is such an alloc and its
+	 * result BASE is written $n; a line without results binds when it is
+	 * such an alloc (the number it takes if the call succeeds).
 	 */
 	uint32_t binds;
 	struct ntvm_trace_val args[NTVM_TRACE_MAX_ARGS];

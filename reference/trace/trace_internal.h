@@ -73,7 +73,7 @@ int trace_parse_field(enum ntvm_trace_kind kind, const struct trace_tok *tk, int
  * *nbinds is the highest $n bound so far; it grows when the statement binds.
  * Fills everything in *s but line, pre and comment.
  */
-int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint32_t *nbinds,
-                          struct ntvm_trace_stmt *s, struct trace_perr *e);
+int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint64_t arena_base,
+                          uint32_t *nbinds, struct ntvm_trace_stmt *s, struct trace_perr *e);
 
 #endif /* NTVM_TRACE_INTERNAL_H */

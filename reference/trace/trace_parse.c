@@ -248,7 +248,7 @@ static int parse_stmt(struct parser *p, int op)
 	int rc;
 
 	memset(&s, 0, sizeof s);
-	if (trace_parse_stmt_toks(p->toks, p->ntoks, op, &p->t->nbinds, &s, &e) != 0)
+	if (trace_parse_stmt_toks(p->toks, p->ntoks, op, p->t->arena_base, &p->t->nbinds, &s, &e) != 0)
 		return fail_perr(p, &e);
 	s.line = p->lineno;
 	if (take_pre(p, &s.pre) != 0)

@@ -33,9 +33,12 @@ static int check_nargs(const struct trace_tok *toks, int nargs, int op, struct t
 	                      "%s takes %d or %d arguments, got %d", name, lo, hi, nargs);
 }
 
-static int is_abs_zero(const struct ntvm_trace_val *v)
+/* ADDR 0 lets the system choose: absolute 0, or an arena form that comes to 0. */
+static int is_zero_addr(const struct ntvm_trace_val *v, uint64_t arena_base)
 {
-	return !v->wild && v->form == NTVM_FORM_ABS && v->v == 0;
+	if (v->wild || v->form == NTVM_FORM_BOUND)
+		return 0;
+	return (v->form == NTVM_FORM_ARENA ? arena_base + v->v : v->v) == 0;
 }
 
 static int check_result_count(const struct trace_tok *toks, int at, int nres, int op,
@@ -75,10 +78,9 @@ static int check_success_shape(const struct trace_tok *toks, int at, struct ntvm
 
 /* A result BASE written $n for the next n is the binding of an alloc with ADDR 0. */
 static int parse_results(const struct trace_tok *toks, int ntoks, int at, uint32_t *nbinds,
-                         struct ntvm_trace_stmt *s, struct trace_perr *e)
+                         int binder, struct ntvm_trace_stmt *s, struct trace_perr *e)
 {
 	int nres = ntoks - at - 1;
-	int binder = s->op == NTVM_OP_ALLOC && is_abs_zero(&s->args[NTVM_ARG_ADDR]);
 
 	if (check_result_count(toks, at, nres, s->op, e) != 0)
 		return -1;
@@ -112,10 +114,10 @@ static int parse_results(const struct trace_tok *toks, int ntoks, int at, uint32
 	return 0;
 }
 
-int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint32_t *nbinds,
-                          struct ntvm_trace_stmt *s, struct trace_perr *e)
+int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint64_t arena_base,
+                          uint32_t *nbinds, struct ntvm_trace_stmt *s, struct trace_perr *e)
 {
-	int at = 1, nargs;
+	int at = 1, nargs, binder;
 
 	while (at < ntoks && !(toks[at].n == 2 && memcmp(toks[at].s, "=>", 2) == 0))
 		at++;
@@ -129,9 +131,10 @@ int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint3
 		if (trace_parse_field(ntvm_trace_arg_kind(op, i), &toks[1 + i], 0, *nbinds, &s->args[i],
 		                      NULL, 0, e) != 0)
 			return -1;
+	binder = op == NTVM_OP_ALLOC && is_zero_addr(&s->args[NTVM_ARG_ADDR], arena_base);
 	if (at < ntoks)
-		return parse_results(toks, ntoks, at, nbinds, s, e);
-	if (op == NTVM_OP_ALLOC && is_abs_zero(&s->args[NTVM_ARG_ADDR]))
+		return parse_results(toks, ntoks, at, nbinds, binder, s, e);
+	if (binder)
 		s->binds = ++*nbinds;
 	return 0;
 }
