@@ -1,7 +1,7 @@
 /*
  * ntdefs.h -- the Windows constants and structures the NT layer speaks,
  * under NTVM_ names so that this header and <windows.h> can be included
- * together.  Values are those of the Windows SDK; tests/unit/test_wine_constants.c
+ * together.  Values are those of the Windows SDK; tests/nt/test_wine_constants.c
  * checks every one against Wine's own headers at compile time.
  */
 #ifndef NTVM_NTDEFS_H
@@ -49,6 +49,7 @@ typedef uint32_t ntvm_ntstatus;
 
 /* NTSTATUS values */
 #define NTVM_STATUS_SUCCESS 0x00000000u
+#define NTVM_STATUS_WORKING_SET_LIMIT_RANGE 0x40000002u
 #define NTVM_STATUS_GUARD_PAGE_VIOLATION 0x80000001u
 #define NTVM_STATUS_INFO_LENGTH_MISMATCH 0xC0000004u
 #define NTVM_STATUS_ACCESS_VIOLATION 0xC0000005u
@@ -75,7 +76,8 @@ typedef uint32_t ntvm_ntstatus;
 
 /* MEMORY_INFORMATION_CLASS values */
 #define NTVM_MEMORY_BASIC_INFORMATION_CLASS 0u
-#define NTVM_MEMORY_REGION_INFORMATION_CLASS 2u
+#define NTVM_MEMORY_MAPPED_FILENAME_INFORMATION_CLASS 2u
+#define NTVM_MEMORY_REGION_INFORMATION_CLASS 3u
 
 /* MEMORY_BASIC_INFORMATION as laid out for a 64-bit process (48 bytes). */
 typedef struct ntvm_memory_basic_information {
@@ -90,5 +92,16 @@ typedef struct ntvm_memory_basic_information {
 	uint32_t Type;
 	uint32_t Reserved1;
 } ntvm_memory_basic_information;
+
+/* MEMORY_REGION_INFORMATION as laid out for a 64-bit process (48 bytes). */
+typedef struct ntvm_memory_region_information {
+	uint64_t AllocationBase;
+	uint32_t AllocationProtect;
+	uint32_t RegionType;
+	uint64_t RegionSize;
+	uint64_t CommitSize;
+	uint64_t PartitionId;
+	uint64_t NodePreference;
+} ntvm_memory_region_information;
 
 #endif /* NTVM_NTDEFS_H */

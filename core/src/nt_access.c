@@ -1,0 +1,115 @@
+/*
+ * nt_access.c -- CPU accesses as the guest's processor makes them.
+ *
+ * An access walks its pages lowest address first and stops at the first
+ * page that faults: not committed, guard (STATUS_GUARD_PAGE_VIOLATION, the
+ * guard is cleared on that page only), no access, a write to a page without
+ * write access, an execution of a page without execute access (with DEP
+ * off, readable implies executable).  The bytes before the fault are moved
+ * through the manager.  A write to a PAGE_WRITECOPY page of a view turns it
+ * into a private read-write page (PAGE_EXECUTE_WRITECOPY into
+ * PAGE_EXECUTE_READWRITE), as Windows does.  PAGE_EXECUTE pages are
+ * readable: x86 cannot map execute-only pages (Wine 8.0 probe agrees).
+ */
+#include "nt_internal.h"
+
+/* The status of an access of kind `access` to the page holding `at`. */
+static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access, ntvm_perm *perm)
+{
+	ntvm_region_info info;
+	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !info.is_committed)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	*perm = info.perm;
+	if (info.perm & NTVM_PERM_GUARD)
+		return NTVM_STATUS_GUARD_PAGE_VIOLATION;
+	ntvm_perm a = info.perm & NTVM_PERM_ACCESS_MASK;
+	bool ok;
+	if (access == NTVM_ACCESS_WRITE)
+		ok = (a & NTVM_PERM_WRITE) != 0;
+	else if (access == NTVM_ACCESS_EXECUTE)
+		ok = (a & NTVM_PERM_EXEC) || (!ntvm_get_dep(vm) && (a & NTVM_PERM_READ));
+	else
+		ok = a != 0;
+	return ok ? NTVM_STATUS_SUCCESS : NTVM_STATUS_ACCESS_VIOLATION;
+}
+
+/* Bytes from at to the end of its page, at most left. */
+static size_t chunk_len(uint64_t at, size_t left)
+{
+	uint64_t room = NT_PAGE - (at & (NT_PAGE - 1));
+	return room < left ? (size_t)room : left;
+}
+
+/* Where the access faults: the number of bytes that go through first. */
+static ntvm_ntstatus find_fault(const ntvm *vm, uint64_t address, size_t length, uint32_t access,
+                                size_t *done)
+{
+	size_t offset = 0;
+	while (offset < length) {
+		uint64_t at = address + offset;
+		ntvm_perm perm;
+		ntvm_ntstatus st = page_status(vm, at, access, &perm);
+		if (st != NTVM_STATUS_SUCCESS) {
+			*done = offset;
+			return st;
+		}
+		offset += chunk_len(at, length - offset);
+	}
+	*done = length;
+	return NTVM_STATUS_SUCCESS;
+}
+
+/* A write made a WRITECOPY page of a view private: it loses WRITECOPY. */
+static bool convert_writecopy(ntvm *vm, uint64_t at)
+{
+	ntvm_region_info info;
+	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !(info.perm & NTVM_PERM_WRITECOPY))
+		return true;
+	ntvm_perm perm = info.perm & (ntvm_perm)~NTVM_PERM_WRITECOPY;
+	return ntvm_protect(vm, nt_round_down(at, NT_PAGE), NT_PAGE, perm, NULL) == NTVM_OK;
+}
+
+static bool move_bytes(ntvm *vm, uint64_t address, uint8_t *data, size_t length, uint32_t access)
+{
+	size_t offset = 0;
+	while (offset < length) {
+		uint64_t at = address + offset;
+		size_t n = chunk_len(at, length - offset);
+		ntvm_status st = NTVM_OK;
+		if (access == NTVM_ACCESS_WRITE) {
+			if (!convert_writecopy(vm, at))
+				return false;
+			st = ntvm_write(vm, at, data + offset, n, NULL);
+		} else if (data != NULL) {
+			st = ntvm_read(vm, at, data + offset, n, NULL);
+		}
+		if (st != NTVM_OK)
+			return false;
+		offset += n;
+	}
+	return true;
+}
+
+ntvm_ntstatus ntvm_nt_access(ntvm *vm, uint64_t address, void *data, size_t length,
+                             uint32_t access, uint64_t *fault_address)
+{
+	if (vm == NULL)
+		return NTVM_STATUS_INVALID_PARAMETER;
+	if (access != NTVM_ACCESS_READ && access != NTVM_ACCESS_WRITE &&
+	    access != NTVM_ACCESS_EXECUTE)
+		return NTVM_STATUS_INVALID_PARAMETER;
+	if (data == NULL && access != NTVM_ACCESS_EXECUTE && length != 0)
+		return NTVM_STATUS_INVALID_PARAMETER;
+	size_t done;
+	ntvm_ntstatus st = find_fault(vm, address, length, access, &done);
+	if (!move_bytes(vm, address, data, done, access))
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	if (st == NTVM_STATUS_SUCCESS)
+		return st;
+	uint64_t at = address + done;
+	if (st == NTVM_STATUS_GUARD_PAGE_VIOLATION)
+		(void)ntvm_clear_guard(vm, at);
+	if (fault_address)
+		*fault_address = at;
+	return st;
+}

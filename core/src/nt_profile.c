@@ -1,0 +1,193 @@
+/*
+ * nt_profile.c -- THE table of differences between Windows and Wine 8.0.
+ *
+ * One row per situation in which the two systems answer differently, with
+ * both results and where each was found.  "probe" sources are calls made
+ * under Debian's Wine 8.0 (wine64) by a small mingw program; test function
+ * names refer to Wine's conformance tests (dlls/ntdll/tests/virtual.c,
+ * dlls/kernel32/tests/virtual.c), which pass on real Windows, and ReactOS's
+ * API tests (modules/rostests/apitests/ntdll/), written against Windows
+ * Server 2003.  docs/profile-differences.md mirrors this table row by row.
+ */
+#include "nt_profile.h"
+
+
+#define ALT NT_CHOICE_ALTERNATIVE
+#define OK NTVM_STATUS_SUCCESS
+
+static const nt_profile_row rows[NT_SIT_COUNT] = {
+	{ NT_SIT_ALLOC_ZERO_SIZE, "NtAllocateVirtualMemory with *size == 0",
+	  NTVM_STATUS_INVALID_PARAMETER_4, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_INVALID_PARAMETER_4 (checked with the other size checks)",
+	  "STATUS_INVALID_PARAMETER (the very first check)",
+	  "Windows: ReactOS NtAllocateVirtualMemory size checks (kernel32 test_VirtualAlloc pins only "
+	  "ERROR_INVALID_PARAMETER); Wine: probe, ntdll test_NtAllocateVirtualMemory" },
+	{ NT_SIT_ALLOC_BAD_TYPE,
+	  "NtAllocateVirtualMemory type with unknown bits (AT_ROUND_TO_PAGE, MEM_PHYSICAL, "
+	  "MEM_LARGE_PAGES, MEM_ROTATE, ...) or without COMMIT/RESERVE/RESET",
+	  NTVM_STATUS_INVALID_PARAMETER_5, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_INVALID_PARAMETER_5", "STATUS_INVALID_PARAMETER",
+	  "ntdll test_NtAllocateVirtualMemory (AT_ROUND_TO_PAGE: _5 on Windows); probe "
+	  "(alloc-type-flags: 0x2001, 0x40002000, 0x402000, 0x20002000, 0x800000, 0x100000)" },
+	{ NT_SIT_ALLOC_RESET_COMBINED, "NtAllocateVirtualMemory MEM_RESET together with other type bits",
+	  NTVM_STATUS_INVALID_PARAMETER_5, ALT, "STATUS_INVALID_PARAMETER_5 (MEM_RESET is exclusive)",
+	  "accepted: with MEM_RESERVE it reserves, otherwise it resets (MEM_COMMIT ignored)",
+	  "Windows: VirtualAlloc documentation, ReactOS NtAllocateVirtualMemory; Wine: probe "
+	  "(MEM_RESET|MEM_COMMIT on a reserved page leaves it reserved)" },
+	{ NT_SIT_ALLOC_RESET_UNDO, "NtAllocateVirtualMemory MEM_RESET_UNDO alone inside an allocation",
+	  OK, NTVM_STATUS_INVALID_PARAMETER, "STATUS_SUCCESS (contents were kept, nothing to undo)",
+	  "STATUS_INVALID_PARAMETER (unknown type bit)",
+	  "Windows: VirtualAlloc documentation (Windows 8 and later); Wine: probe" },
+	{ NT_SIT_ALLOC_WRITE_WATCH_NO_RESERVE, "NtAllocateVirtualMemory MEM_WRITE_WATCH without MEM_RESERVE",
+	  NTVM_STATUS_INVALID_PARAMETER_5, OK, "STATUS_INVALID_PARAMETER_5",
+	  "accepted and ignored (commit proceeds)",
+	  "Windows: VirtualAlloc documentation (MEM_WRITE_WATCH needs MEM_RESERVE), ReactOS; "
+	  "Wine: probe (MEM_COMMIT|MEM_WRITE_WATCH succeeds)" },
+	{ NT_SIT_ALLOC_ZERO_BITS_SMALL_MASK, "NtAllocateVirtualMemory zero_bits 33..0xFFFE (Win64)",
+	  OK, NTVM_STATUS_INVALID_PARAMETER_3,
+	  "a mask: the limit is all ones below its top bit (so below 64 KiB: STATUS_NO_MEMORY)",
+	  "STATUS_INVALID_PARAMETER_3 (only 32 and values >= 0xFFFF are masks)",
+	  "Windows: ntdll test_NtAllocateVirtualMemory (values above 31 are masks); Wine: probe "
+	  "(33 -> _3, 32 and 0xffff -> NO_MEMORY)" },
+	{ NT_SIT_ALLOC_ZERO_BITS_TOP_BIT, "NtAllocateVirtualMemory zero_bits mask with bit 63 set",
+	  OK, ALT, "no restriction (no leading zero bits)",
+	  "no address fits: a system-chosen base fails with STATUS_NO_MEMORY",
+	  "Windows: ntdll test_NtAllocateVirtualMemory (only leading zeros matter); Wine: probe "
+	  "(zero_bits ~0 -> STATUS_NO_MEMORY)" },
+	{ NT_SIT_ALLOC_SIZE_ABOVE_LIMIT,
+	  "NtAllocateVirtualMemory *size above the user address space (highest address + 1)",
+	  NTVM_STATUS_INVALID_PARAMETER_4, NTVM_STATUS_WORKING_SET_LIMIT_RANGE, "STATUS_INVALID_PARAMETER_4",
+	  "STATUS_WORKING_SET_LIMIT_RANGE (0x40000002, checked before the base)",
+	  "Windows: ReactOS NtAllocateVirtualMemory; Wine: probe (size 0x800000000000 and ~0, NULL "
+	  "or explicit base)" },
+	{ NT_SIT_ALLOC_BASE_ABOVE_MAX, "NtAllocateVirtualMemory explicit base above the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_2, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_2",
+	  "STATUS_INVALID_PARAMETER", "Windows: ReactOS NtAllocateVirtualMemory; Wine: probe "
+	  "(0x800000000000, 0xffffffffffff0000)" },
+	{ NT_SIT_ALLOC_RANGE_PAST_MAX, "NtAllocateVirtualMemory base + size past the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_4, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_4",
+	  "STATUS_INVALID_PARAMETER", "Windows: ReactOS NtAllocateVirtualMemory; Wine: probe "
+	  "(0x7ffffffe0000 + 0x20000)" },
+	{ NT_SIT_ALLOC_BASE_BELOW_MIN, "NtAllocateVirtualMemory rounded base below 0x10000",
+	  NTVM_STATUS_INVALID_PARAMETER_2, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_2",
+	  "STATUS_INVALID_PARAMETER",
+	  "ReactOS NtAllocateVirtualMemory test (0xf000 -> _2); Wine: probe (0x1000, 0x8000, 0xffff)" },
+	{ NT_SIT_ALLOC_CHECK_ORDER, "NtAllocateVirtualMemory order of the argument checks",
+	  OK, ALT,
+	  "zero_bits, type, protection, base/size range, then the address space",
+	  "size 0, zero_bits, size limit, base/size range, type, then per path: a reservation "
+	  "checks the protection, a commit looks the range up first (free memory beats a bad "
+	  "protection), a reset never checks it",
+	  "Windows: ReactOS NtAllocateVirtualMemory; Wine: probe (MEM_COMMIT PAGE_WRITECOPY / 0 over "
+	  "free memory -> STATUS_NOT_MAPPED_VIEW)" },
+	{ NT_SIT_COMMIT_OUTSIDE_ALLOCATION,
+	  "commit or MEM_RESET touching free memory, or spanning two allocations",
+	  NTVM_STATUS_CONFLICTING_ADDRESSES, NTVM_STATUS_NOT_MAPPED_VIEW,
+	  "STATUS_CONFLICTING_ADDRESSES", "STATUS_NOT_MAPPED_VIEW",
+	  "ReactOS NtAllocateVirtualMemory test CheckAlignment, CheckAdjacentVADs; windows-semantics.md; "
+	  "Wine: probe" },
+	{ NT_SIT_RESET_BAD_PROTECTION, "MEM_RESET with an invalid protection value",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, OK,
+	  "STATUS_INVALID_PAGE_PROTECTION (the value is not applied but must be valid)",
+	  "accepted: the protection is not looked at",
+	  "Windows: VirtualAlloc documentation for MEM_RESET; Wine: probe (MEM_RESET with 0, 0x14, "
+	  "0x800)" },
+	{ NT_SIT_PROT_UNKNOWN_BITS, "protection value with bits above PAGE_WRITECOMBINE (0x800 and up)",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, ALT, "STATUS_INVALID_PAGE_PROTECTION",
+	  "the extra bits are ignored (0x804 acts as PAGE_READWRITE)",
+	  "Windows: ReactOS MiMakeProtectionMask; Wine: probe (alloc and protect with 0x804)" },
+	{ NT_SIT_PROT_GUARD_NOACCESS, "PAGE_GUARD | PAGE_NOACCESS",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, OK, "STATUS_INVALID_PAGE_PROTECTION",
+	  "accepted: a guard page that faults with STATUS_ACCESS_VIOLATION after the guard fault",
+	  "Windows: VirtualAlloc/memory-protection documentation; Wine: windows-semantics.md, probe" },
+	{ NT_SIT_PROT_CACHE_NOACCESS, "PAGE_NOCACHE or PAGE_WRITECOMBINE with PAGE_NOACCESS",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, OK, "STATUS_INVALID_PAGE_PROTECTION", "accepted",
+	  "Windows: memory-protection documentation; Wine: probe (0x201, 0x401)" },
+	{ NT_SIT_PROT_TWO_MODIFIERS, "two or three of PAGE_GUARD, PAGE_NOCACHE, PAGE_WRITECOMBINE",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, OK, "STATUS_INVALID_PAGE_PROTECTION", "accepted",
+	  "Windows: memory-protection documentation; Wine: windows-semantics.md (NOCACHE|WRITECOMBINE), "
+	  "probe (0x304, 0x504, 0x604)" },
+	{ NT_SIT_PROT_WRITECOMBINE_KEPT, "PAGE_WRITECOMBINE on an allocation",
+	  OK, ALT, "kept with the allocation, reported by queries like PAGE_NOCACHE",
+	  "dropped: never reported (0x404 reads back as 0x4, 0x604 as 0x204, 0x504 as 0x104)",
+	  "Windows: memory-protection documentation; Wine: probe" },
+	{ NT_SIT_PROTECT_CHECK_ORDER, "NtProtectVirtualMemory order of the checks",
+	  OK, ALT, "protection value first, then the range",
+	  "range (allocation, then committed pages) first, protection value last",
+	  "Windows: ReactOS NtProtectVirtualMemory; Wine: probe (not-committed range with protection "
+	  "0 -> STATUS_NOT_COMMITTED)" },
+	{ NT_SIT_PROTECT_NOT_IN_ALLOCATION,
+	  "NtProtectVirtualMemory on free memory (NULL included) or across allocations",
+	  NTVM_STATUS_CONFLICTING_ADDRESSES, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_CONFLICTING_ADDRESSES", "STATUS_INVALID_PARAMETER",
+	  "windows-semantics.md (NULL -> CONFLICTING_ADDRESSES), ReactOS MiProtectVirtualMemory; "
+	  "Wine: probe" },
+	{ NT_SIT_PROTECT_BASE_ABOVE_MAX, "NtProtectVirtualMemory base above the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_2, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_2",
+	  "STATUS_INVALID_PARAMETER", "Windows: ReactOS NtProtectVirtualMemory; Wine: probe" },
+	{ NT_SIT_SIZE_PAST_MAX,
+	  "NtProtectVirtualMemory / NtFreeVirtualMemory size reaching past the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_3, OK, "STATUS_INVALID_PARAMETER_3",
+	  "no such check: the range lookup fails (or the rounded size wraps, see SIZE_ROUND_WRAP)",
+	  "Windows: ReactOS NtProtectVirtualMemory/NtFreeVirtualMemory; Wine: probe" },
+	{ NT_SIT_FREE_BAD_TYPE,
+	  "NtFreeVirtualMemory type 0, MEM_DECOMMIT|MEM_RELEASE or any other bit (checked first)",
+	  NTVM_STATUS_INVALID_PARAMETER_4, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_4",
+	  "STATUS_INVALID_PARAMETER",
+	  "ReactOS NtFreeVirtualMemory test Test_NtFreeVirtualMemory_Parameters; Wine: probe "
+	  "(types 0, 0xc000, 0x8001, 0x4001, 0x10000)" },
+	{ NT_SIT_FREE_BASE_ABOVE_MAX, "NtFreeVirtualMemory base above the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_2, NTVM_STATUS_INVALID_PARAMETER, "STATUS_INVALID_PARAMETER_2",
+	  "STATUS_INVALID_PARAMETER", "Windows: ReactOS NtFreeVirtualMemory; Wine: probe" },
+	{ NT_SIT_FREE_NOT_ALLOCATED, "NtFreeVirtualMemory of free memory (NULL included)",
+	  NTVM_STATUS_MEMORY_NOT_ALLOCATED, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_MEMORY_NOT_ALLOCATED", "STATUS_INVALID_PARAMETER",
+	  "ReactOS NtAllocateVirtualMemory test CheckAlignment; windows-semantics.md; Wine: probe" },
+	{ NT_SIT_FREE_PAST_ALLOCATION,
+	  "NtFreeVirtualMemory range running past the allocation's end or across allocations",
+	  NTVM_STATUS_UNABLE_TO_FREE_VM, NTVM_STATUS_INVALID_PARAMETER, "STATUS_UNABLE_TO_FREE_VM",
+	  "STATUS_INVALID_PARAMETER",
+	  "ReactOS NtFreeVirtualMemory test, CheckAdjacentVADs; ntdll test_NtFreeVirtualMemory; "
+	  "Wine: probe" },
+	{ NT_SIT_RELEASE_NONZERO_SIZE, "NtFreeVirtualMemory MEM_RELEASE with a non-zero size",
+	  OK, NTVM_STATUS_INVALID_PARAMETER,
+	  "releases the pages: the allocation shrinks or splits (the piece after the hole is an "
+	  "allocation of its own); the whole range releases it",
+	  "STATUS_INVALID_PARAMETER, even for exactly the whole allocation",
+	  "ReactOS NtFreeVirtualMemory test, CheckAdjacentVADs; windows-semantics.md; Wine: probe" },
+	{ NT_SIT_SIZE_ROUND_WRAP,
+	  "NtFreeVirtualMemory / NtProtectVirtualMemory rounded size past 2^64",
+	  OK, ALT, "never wraps (the size checks fail first)",
+	  "the page rounding wraps modulo 2^64: size ~0 becomes 0 (release of the whole allocation, "
+	  "protect of nothing)",
+	  "Wine: probe (free base ~0 MEM_RELEASE succeeds, protect ~0 returns size 0)" },
+	{ NT_SIT_QUERY_REGION_INFO_FREE, "MemoryRegionInformation on free memory",
+	  NTVM_STATUS_INVALID_ADDRESS, OK, "STATUS_INVALID_ADDRESS",
+	  "STATUS_SUCCESS with AllocationBase 0 and the free run as RegionSize",
+	  "Windows: MEMORY_REGION_INFORMATION documentation (describes an allocation); Wine: probe" },
+	{ NT_SIT_QUERY_REGION_INFO_FIELDS, "MemoryRegionInformation RegionType, RegionSize, CommitSize",
+	  OK, ALT,
+	  "RegionType: Private / MappedDataFile / MappedImage bit; RegionSize: the whole allocation; "
+	  "CommitSize: its committed bytes; PartitionId and NodePreference written as 0",
+	  "RegionType 0; RegionSize: the MemoryBasicInformation region at the address; CommitSize: "
+	  "that size if committed, else 0; the last 16 bytes are not written",
+	  "Windows: MEMORY_REGION_INFORMATION documentation; Wine: probe" },
+};
+
+const nt_profile_row *nt_profile_rows(size_t *count)
+{
+	if (count)
+		*count = NT_SIT_COUNT;
+	return rows;
+}
+
+uint32_t nt_profile_result(const ntvm *vm, nt_situation id)
+{
+	const nt_profile_row *row = &rows[id];
+	return ntvm_get_behaviour(vm) == NTVM_BEHAVIOUR_WINE_8_0 ? row->wine_8_0 : row->windows;
+}
+
+int nt_profile_alternative(const ntvm *vm, nt_situation id)
+{
+	return nt_profile_result(vm, id) == NT_CHOICE_ALTERNATIVE;
+}
