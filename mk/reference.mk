@@ -2,7 +2,9 @@
 # record every script under Wine.
 #   make recorder          build build/mingw/ntvm-recorder.exe
 #   make reference         re-record reference/scripts/*.trace into reference/recordings/
-#   make reference-check   re-record into build/reference-check and fail on any difference
+#   make reference-check   re-record into build/reference-check and fail on any difference;
+#                          then re-record the recordings themselves (results present are
+#                          ignored and recorded afresh), which must give them back unchanged
 .PHONY: recorder reference reference-check
 
 REF_MINGW_BUILD := build/mingw
@@ -18,3 +20,4 @@ reference: recorder
 
 reference-check: recorder
 	@scripts/record.sh --check reference/recordings reference/scripts
+	@scripts/record.sh --check reference/recordings reference/recordings
