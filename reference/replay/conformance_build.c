@@ -219,13 +219,22 @@ void conf_free(struct conf_report *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* The first cell of a row that is more than a number: its situation. */
+static const char *row_label(char **row, size_t ncols)
+{
+	for (size_t j = 0; j < ncols; j++)
+		if (row[j] && row[j][strspn(row[j], "#0123456789 ")] != '\0')
+			return row[j];
+	return "";
+}
+
 void conf_explanation(const struct conf_report *r, const struct conf_mismatch *m, char *buf,
                       size_t cap)
 {
 	const struct conf_table *t = &r->differences;
 	if (m->row >= 0 && t->ncols)
-		snprintf(buf, cap, "explained by profile-difference row %d (%s)", m->row + 1,
-		         t->rows[m->row][0] ? t->rows[m->row][0] : "");
+		snprintf(buf, cap, "explained by profile-difference row %d: %s", m->row + 1,
+		         row_label(t->rows[m->row], t->ncols));
 	else if (m->follows)
 		snprintf(buf, cap, "follows an earlier difference in this file");
 	else

@@ -53,6 +53,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return o->out ? 0 : usage("no output folder given");
 }
 
+/* docs/profile-differences.md beside the reference folder; while that file
+ * does not exist, the table in docs/windows-semantics-notes.md. */
+static const char *default_differences(const char *reference, char *buf, size_t cap)
+{
+	static const char *const names[] = { "profile-differences.md", "windows-semantics-notes.md" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(buf, cap, "%s/../docs/%s", reference, names[i]);
+		FILE *f = fopen(buf, "r");
+		if (f) {
+			fclose(f);
+			return buf;
+		}
+	}
+	snprintf(buf, cap, "%s/../docs/%s", reference, names[0]);
+	return buf;
+}
+
 typedef int (*writer_fn)(const struct conf_report *r, FILE *f);
 
 static bool write_one(const struct conf_report *r, const char *dir, const char *name,
@@ -91,11 +108,8 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	char differences[4096];
-	if (!o.differences) {
-		snprintf(differences, sizeof differences, "%s/../docs/profile-differences.md",
-		         o.reference);
-		o.differences = differences;
-	}
+	if (!o.differences)
+		o.differences = default_differences(o.reference, differences, sizeof differences);
 	if (!replay_make_dirs(o.out)) {
 		fprintf(stderr, "ntvm-conformance: cannot create %s\n", o.out);
 		return 1;
