@@ -23,7 +23,8 @@ static const char css[] =
 	"del{background:#fbd5d5;text-decoration:none}ins{background:#c9f0d3;text-decoration:none}"
 	"details{margin:.4em 0}summary{cursor:pointer;font-family:monospace}"
 	".note{color:#555;font-style:italic}.legend span{padding:.1em .5em;margin-right:.5em}"
-	"code{background:#f3f4f6;padding:0 .2em}";
+	"code{background:#f3f4f6;padding:0 .2em}"
+	"div.wide{overflow-x:auto}div.wide table{font-size:.82em}div.wide td{min-width:6em}";
 
 static void esc(FILE *f, const char *s)
 {
@@ -59,7 +60,7 @@ static void esc_cell(FILE *f, const char *s)
 
 static void summary(const struct conf_report *r, FILE *f)
 {
-	fputs("<h2>Summary</h2>\n<table><tr><th>source</th><th>files</th><th>files failing</th>"
+	fputs("<h2 id=summary>Summary</h2>\n<table><tr><th>source</th><th>files</th><th>files failing</th>"
 	      "<th>statements</th><th>passed</th><th>failed</th><th>pass rate</th></tr>\n", f);
 	for (int i = 0; i < CONF_COLUMNS; i++) {
 		const struct conf_column *c = &r->columns[i];
@@ -86,7 +87,7 @@ static const char *cell_class(const struct conf_report *r, int column, int area)
 
 static void matrix(const struct conf_report *r, FILE *f)
 {
-	fputs("<h2>API area &times; source</h2>\n<p class=legend><span class=pass "
+	fputs("<h2 id=matrix>API area &times; source</h2>\n<p class=legend><span class=pass "
 	      "style=\"background:#d4f4dd\">all pass</span><span style=\"background:#fdebc8\">"
 	      "expected profile differences only</span><span style=\"background:#fbd5d5\">"
 	      "failures</span></p>\n<table><tr><th>area</th>", f);
@@ -184,7 +185,7 @@ static void mismatches(const struct conf_report *r, FILE *f)
 {
 	for (int i = 0; i < CONF_COLUMNS; i++) {
 		const struct conf_column *c = &r->columns[i];
-		fputs("<h2>", f);
+		fprintf(f, "<h2 id=\"mismatches-%s\">", c->id);
 		esc(f, c->title);
 		fprintf(f, ": %zu mismatches</h2>\n", c->total.failed);
 		if (i == CONF_COL_WINE_AS_WINDOWS)
@@ -202,14 +203,16 @@ static void mismatches(const struct conf_report *r, FILE *f)
 static void differences(const struct conf_report *r, FILE *f)
 {
 	const struct conf_table *t = &r->differences;
-	fputs("<h2>Profile differences</h2>\n", f);
+	fputs("<h2 id=differences>Profile differences</h2>\n", f);
 	if (!t->path || !t->ncols) {
 		fputs("<p>The difference table (docs/profile-differences.md) was not found.</p>\n", f);
 		return;
 	}
 	fputs("<p>From <code>", f);
 	esc(f, t->path);
-	fputs("</code>:</p>\n<table><tr><th>#</th>", f);
+	bool numbered = t->ncols && t->header[0] && strcmp(t->header[0], "#") == 0;
+	fputs("</code>:</p>\n<div class=wide><table>", f);
+	fputs(numbered ? "<tr>" : "<tr><th>#</th>", f);
 	for (size_t j = 0; j < t->ncols; j++) {
 		fputs("<th>", f);
 		esc_cell(f, t->header[j]);
@@ -217,7 +220,10 @@ static void differences(const struct conf_report *r, FILE *f)
 	}
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < t->nrows; i++) {
-		fprintf(f, "<tr><td class=n>%zu</td>", i + 1);
+		if (numbered)
+			fputs("<tr>", f);
+		else
+			fprintf(f, "<tr><td class=n>%zu</td>", i + 1);
 		for (size_t j = 0; j < t->ncols; j++) {
 			fputs("<td>", f);
 			esc_cell(f, t->rows[i][j]);
@@ -225,7 +231,7 @@ static void differences(const struct conf_report *r, FILE *f)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 int conf_write_html(const struct conf_report *r, FILE *f)
@@ -238,6 +244,11 @@ int conf_write_html(const struct conf_report *r, FILE *f)
 	fputs("</code> replayed against a fresh ntvm (64-bit address profile): every result field "
 	      "compared, failing calls checked to change nothing, <code>$n</code> bases checked. "
 	      "See <code>docs/conformance.md</code>.</p>\n", f);
+	fputs("<p>Contents: <a href=\"#summary\">summary</a> &middot; <a href=\"#matrix\">matrix</a>", f);
+	for (int i = 0; i < CONF_COLUMNS; i++)
+		fprintf(f, " &middot; <a href=\"#mismatches-%s\">%s mismatches</a>", r->columns[i].id,
+		        r->columns[i].id);
+	fputs(" &middot; <a href=\"#differences\">profile differences</a></p>\n", f);
 	summary(r, f);
 	matrix(r, f);
 	mismatches(r, f);

@@ -58,15 +58,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 static const char *default_differences(const char *reference, char *buf, size_t cap)
 {
 	static const char *const names[] = { "profile-differences.md", "windows-semantics-notes.md" };
+	/* "reference" -> "docs/...", "/src/reference" -> "/src/docs/...". */
+	size_t n = strlen(reference);
+	const char *tail = "reference";
+	bool plain = n >= 9 && strcmp(reference + n - 9, tail) == 0 &&
+	             (n == 9 || reference[n - 10] == '/');
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(buf, cap, "%s/../docs/%s", reference, names[i]);
+		if (plain)
+			snprintf(buf, cap, "%.*sdocs/%s", (int)(n - 9), reference, names[i]);
+		else
+			snprintf(buf, cap, "%s/../docs/%s", reference, names[i]);
 		FILE *f = fopen(buf, "r");
 		if (f) {
 			fclose(f);
 			return buf;
 		}
 	}
-	snprintf(buf, cap, "%s/../docs/%s", reference, names[0]);
 	return buf;
 }
 

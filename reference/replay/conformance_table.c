@@ -168,29 +168,60 @@ static bool has_word(const char *hay, const char *needle)
 	return false;
 }
 
+/* Words a table uses for a call that succeeded. */
+static bool names_success(const char *text)
+{
+	static const char *const words[] = { "succe", "Succe", "accepted", "Accepted", "ignored",
+		                             "proceeds" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(text, words[i]))
+			return true;
+	return false;
+}
+
 static bool names_status(const char *text, const char *status)
 {
+	if (!text)
+		return false;
 	if (has_word(text, status))
 		return true;
 	if (strncmp(status, "STATUS_", 7) == 0 && has_word(text, status + 7))
 		return true;
-	return strcmp(status, "STATUS_SUCCESS") == 0 &&
-	       (strstr(text, "succe") || strstr(text, "Succe"));
+	return strcmp(status, "STATUS_SUCCESS") == 0 && names_success(text);
+}
+
+/* The column whose header starts with prefix (and is not a source column). */
+static int column_of(const struct conf_table *t, const char *prefix)
+{
+	for (size_t j = 0; j < t->ncols; j++) {
+		const char *h = t->header[j];
+		if (h && strncmp(h, prefix, strlen(prefix)) == 0 && !strstr(h, "source"))
+			return (int)j;
+	}
+	return -1;
+}
+
+static bool row_names(const struct conf_table *t, size_t i, int col, const char *status)
+{
+	if (col >= 0)
+		return names_status(t->rows[i][col], status);
+	for (size_t j = 0; j < t->ncols; j++)
+		if (names_status(t->rows[i][j], status))
+			return true;
+	return false;
 }
 
 int conf_table_explain(const struct conf_table *t, const char *want, const char *got)
 {
 	if (!want[0] || !got[0] || strcmp(want, got) == 0)
 		return -1;
-	for (size_t i = 0; i < t->nrows; i++) {
-		bool w = false, g = false;
-		for (size_t j = 0; j < t->ncols; j++) {
-			const char *cell = t->rows[i][j] ? t->rows[i][j] : "";
-			w = w || names_status(cell, want);
-			g = g || names_status(cell, got);
-		}
-		if (w && g)
+	/* Wine's status (expected) in the Wine column, Windows' (actual) in the
+	 * Windows column; a table without those headings is searched whole. */
+	int wine = column_of(t, "Wine"), windows = column_of(t, "Windows");
+	if (wine < 0 || windows < 0)
+		wine = windows = -1;
+	for (size_t i = 0; i < t->nrows; i++)
+		if (row_names(t, i, wine, want) && row_names(t, i, windows, got))
 			return (int)i;
-	}
 	return -1;
 }

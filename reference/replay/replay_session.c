@@ -98,11 +98,11 @@ static bool resolve_args(const struct ntvm_replay_session *s, const struct ntvm_
 	return true;
 }
 
-/* An alloc whose ADDR is the absolute 0: the system chooses the base. */
-static bool lets_system_choose(const struct ntvm_trace_stmt *stmt)
+/* An alloc whose ADDR comes to 0 (absolute 0, or an arena form that comes
+ * to 0; docs/trace-format.md): the system chooses the base. */
+static bool lets_system_choose(const struct ntvm_trace_stmt *stmt, const struct replay_args *a)
 {
-	const struct ntvm_trace_val *v = &stmt->args[NTVM_ARG_ADDR];
-	return stmt->op == NTVM_OP_ALLOC && v->form == NTVM_FORM_ABS && v->v == 0;
+	return stmt->op == NTVM_OP_ALLOC && a->addr == 0;
 }
 
 /* The pre-call contents of a write's bytes, for the overlay. */
@@ -193,7 +193,7 @@ void ntvm_replay_session_step(struct ntvm_replay_session *s, const struct ntvm_t
 	struct replay_raw raw;
 	replay_exec(s, stmt, &a, &raw);
 	out->executed = true;
-	bool chosen = lets_system_choose(stmt) && raw.status == NTVM_STATUS_SUCCESS;
+	bool chosen = lets_system_choose(stmt, &a) && raw.status == NTVM_STATUS_SUCCESS;
 	if (chosen)
 		bind_chosen(s, stmt, &a, &raw, out->why, sizeof out->why);
 	out->field_mismatch = replay_compare(s, stmt, &raw, out->why, sizeof out->why);
