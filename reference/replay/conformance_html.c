@@ -24,7 +24,7 @@ static const char css[] =
 	"details{margin:.4em 0}summary{cursor:pointer;font-family:monospace}"
 	".note{color:#555;font-style:italic}.legend span{padding:.1em .5em;margin-right:.5em}"
 	"code{background:#f3f4f6;padding:0 .2em}"
-	"div.wide{overflow-x:auto}div.wide table{font-size:.82em}div.wide td{min-width:6em}";
+	"div.wide{overflow-x:auto}div.wide table{font-size:.8em;width:100%}div.wide td{overflow-wrap:break-word}";
 
 static void esc(FILE *f, const char *s)
 {
