@@ -169,7 +169,8 @@ ntvm_status ntvm_release(ntvm *vm, uint64_t address, uint64_t size)
 	if (size == 0) {
 		struct ntvm__res *r = ntvm__index_containing(vm->root, address);
 		if (r == NULL)
-			return address > vm->max_address ? NTVM_E_OUT_OF_RANGE : NTVM_E_NOT_RESERVED;
+			return address < NTVM_MIN_ADDRESS || address > vm->max_address ? NTVM_E_OUT_OF_RANGE
+			                                                                : NTVM_E_NOT_RESERVED;
 		if (r->base != address)
 			return NTVM_E_INVALID_ARGUMENT;
 		release_whole(vm, r);

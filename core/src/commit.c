@@ -161,9 +161,10 @@ bool ntvm_clear_guard(ntvm *vm, uint64_t address)
 	return protect_pages(vm, r, page, 1, perm & (ntvm_perm) ~NTVM_PERM_GUARD) == NTVM_OK;
 }
 
-/* Re-protect the committed runs of every reservation below stop (a base)
- * from the effective permissions under `from` to those under `to`.  Returns
- * the base of the reservation where a call failed, or stop on success. */
+/* Re-protect the committed runs of every reservation, from the effective
+ * permissions under DEP `from` to those under `to`, stopping before page
+ * stop_page of stop_at when given.  On a failing call returns false with
+ * the place in *fail_r / *fail_page. */
 static bool reprotect(ntvm *vm, bool from, bool to, const struct ntvm__res *stop_at, uint64_t stop_page,
                       const struct ntvm__res **fail_r, uint64_t *fail_page)
 {
