@@ -60,6 +60,7 @@ typedef enum nt_situation {
 
 typedef struct nt_profile_row {
 	nt_situation id;
+	const char *name;        /* the id without NT_SIT_, as in the docs */
 	const char *situation;
 	uint32_t windows;        /* result on Windows */
 	uint32_t wine_8_0;       /* result on Wine 8.0 */
