@@ -271,6 +271,43 @@ TEST(env_binds_and_canonical_forms)
 	CHECK_EQ_U64(env.nbinds, 0);
 }
 
+/* A file larger than the loader's first 64 KiB buffer comes back whole. */
+TEST(load_large_file)
+{
+	const char *path = "test_trace_write_large.trace.tmp";
+	struct ntvm_trace *t = ntvm_trace_new("x", "script", 0x100000000000ull, 0x10000000);
+	struct ntvm_trace *u = NULL;
+	struct ntvm_trace_error err;
+	struct ntvm_trace_stmt s;
+	FILE *f;
+
+	if (!t)
+		return;
+	memset(&s, 0, sizeof s);
+	s.op = NTVM_OP_QUERY;
+	s.nargs = 1;
+	s.args[0].form = NTVM_FORM_ARENA;
+	for (uint64_t i = 0; i < 10000; i++) {
+		s.args[0].v = i * 0x1000;
+		CHECK(ntvm_trace_append(t, &s) == 0);
+	}
+	f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(ntvm_trace_write(t, f) == 0);
+		fclose(f);
+		CHECK(ntvm_trace_load(path, &u, &err) == 0);
+		remove(path);
+	}
+	if (u) {
+		CHECK_EQ_U64(u->nstmts, 10000);
+		CHECK_EQ_U64(u->stmts[9999].args[0].v, 9999 * 0x1000);
+		CHECK(strcmp(u->file, path) == 0);
+	}
+	ntvm_trace_free(t);
+	ntvm_trace_free(u);
+}
+
 TEST(op_shapes)
 {
 	CHECK(strcmp(ntvm_trace_op_name(NTVM_OP_PROTECT), "protect") == 0);
@@ -291,4 +328,5 @@ TEST(op_shapes)
 
 TEST_MAIN(TEST_CASE(writer_canonical_text), TEST_CASE(round_trip_is_identical),
           TEST_CASE(format_single_lines), TEST_CASE(build_in_memory),
-          TEST_CASE(env_binds_and_canonical_forms), TEST_CASE(op_shapes))
+          TEST_CASE(env_binds_and_canonical_forms), TEST_CASE(load_large_file),
+          TEST_CASE(op_shapes))
