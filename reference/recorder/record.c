@@ -241,11 +241,43 @@ static void do_access(struct ntvm_trace_stmt *s, uint64_t addr)
 	set_val(&s->res[NTVM_RES_STATUS], st);
 }
 
+/* The range a statement may change or read, or 0 if it cannot touch existing memory. */
+static uint64_t touched_len(const struct ntvm_trace_stmt *s, uint64_t addr)
+{
+	uint64_t size = s->args[NTVM_ARG_SIZE].v;
+
+	switch (s->op) {
+	case NTVM_OP_ALLOC:
+		/* A reservation never changes existing memory; it fails instead. */
+		if (addr == 0 || (s->args[NTVM_ARG_ALLOC_TYPE].v & NTVM_MEM_RESERVE))
+			return 0;
+		return size ? size : 1;
+	case NTVM_OP_FREE:
+	case NTVM_OP_PROTECT: return size ? size : 1;
+	case NTVM_OP_READ:
+	case NTVM_OP_WRITE: return s->args[NTVM_ARG_LEN].v;
+	default: return 0;
+	}
+}
+
+static int guard(struct run *r, const struct ntvm_trace_stmt *s, uint64_t addr)
+{
+	struct rec_owner o = { r->t->arena_base, r->t->arena_size, r->owned, r->nowned };
+	uint64_t len = touched_len(s, addr), foreign = 0;
+
+	if (len && rec_guard_foreign(r->nt, &o, addr, len, &foreign))
+		return run_fail(r, s->line,
+		                "refusing to run: the statement reaches memory the trace did not allocate "
+		                "(allocation at 0x%llx); keep scripts inside the arena and their own allocations",
+		                (unsigned long long)foreign);
+	return 0;
+}
+
 static int record_stmt(struct run *r, struct ntvm_trace_stmt *s)
 {
 	uint64_t addr;
 
-	if (arg_addr(r, s, NTVM_ARG_ADDR, &addr) != 0)
+	if (arg_addr(r, s, NTVM_ARG_ADDR, &addr) != 0 || guard(r, s, addr) != 0)
 		return -1;
 	memset(s->res, 0, sizeof s->res);
 	memset(s->bytes, 0, sizeof s->bytes);

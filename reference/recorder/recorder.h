@@ -33,6 +33,20 @@ int rec_probe_init(void);
 uint32_t rec_probe_read(uint64_t address, uint8_t *out, size_t len);
 uint32_t rec_probe_write(uint64_t address, uint8_t value, size_t len);
 
+/* What a trace owns: its arena and the reservations it made outside it. */
+struct rec_owner {
+	uint64_t arena_base, arena_size;
+	const uint64_t *owned; /* allocation bases; 0 entries are released ones */
+	size_t nowned;
+};
+
+/*
+ * 1 (and the allocation base in *foreign) if [a, a + len) inside the user
+ * range touches memory that is neither free nor owned; 0 otherwise.
+ */
+int rec_guard_foreign(const struct rec_nt *nt, const struct rec_owner *o, uint64_t a,
+                      uint64_t len, uint64_t *foreign);
+
 /*
  * Runs the statements of t against the real calls, replacing its results and
  * source line, then releases everything the trace left allocated.  0 on
