@@ -1,0 +1,110 @@
+/*
+ * backend_faults.c -- fuzz target: manager operations over a backend that
+ * fails its Nth fallible call (N from the header byte; 0: never) and holds
+ * at most FAULT_BACKEND_MAX_PAGES pages.  An operation during which the
+ * backend failed must fail as a whole: core's state equals the model's
+ * state from before the operation (the model is cloned before each one) and
+ * the layout version is unmoved.  After every operation the backend's pages
+ * are exactly the committed pages with the effective permissions ntvm.h
+ * prescribes, the backend contract is never breached, and after
+ * ntvm_destroy nothing is left mapped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fault_backend.h"
+#include "harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static fault_backend backend;
+
+static bool backend_failed(fuzz_run *run)
+{
+	return backend.failed;
+}
+
+static ntvm_perm effective(const model *m, ntvm_perm perm)
+{
+	if (perm & NTVM_PERM_GUARD)
+		return NTVM_PERM_NONE;
+	perm &= NTVM_PERM_ACCESS_MASK;
+	if (!m->dep_enabled && (perm & NTVM_PERM_READ))
+		perm |= NTVM_PERM_EXEC;
+	return perm;
+}
+
+/* The backend holds exactly the committed pages, with their effective permission. */
+static void check_backend(fuzz_run *run)
+{
+	ntvm_stats stats;
+	if (backend.violation)
+		fuzz_fail(run, false, 0, "backend contract breached: %s", backend.violation);
+	ntvm_get_stats(run->vm, &stats);
+	if (stats.committed_bytes != backend.count * 0x1000ull)
+		fuzz_fail(run, false, 0, "backend holds %zu pages, core reports 0x%llx committed bytes",
+		          backend.count, (unsigned long long)stats.committed_bytes);
+	for (size_t i = 0; i < backend.count; i++) {
+		const fault_page *p = &backend.pages[i];
+		const model_resv *r = model_find_resv(&run->m, p->address);
+		const model_run *page = r ? model_find_run(r, p->address) : NULL;
+		if (!page || !page->committed || effective(&run->m, page->perm) != p->effective)
+			fuzz_fail(run, true, p->address, "backend page 0x%llx: effective 0x%x is wrong",
+			          (unsigned long long)p->address, p->effective);
+	}
+}
+
+/* The operation met an injected failure: core must be as before it. */
+static void check_undone(fuzz_run *run, model *before, uint64_t version)
+{
+	const fuzz_log *l = &run->log[run->done - 1];
+	model_fini(&run->m);
+	run->m = *before;
+	run->recover = NULL;
+	if (ntvm_layout_version(run->vm) != version)
+		fuzz_fail(run, false, 0, "an operation that met a backend failure moved the version");
+	if (l->op != FOP_ALLOCATE && l->op != FOP_CLEAR_GUARD && l->core[0] != NTVM_E_BACKEND &&
+	    l->core[0] != l->model[0])
+		fuzz_fail(run, false, 0, "a backend failure was reported as %s",
+		          ntvm_status_name((ntvm_status)l->core[0]));
+	fuzz_compare_state(run);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static fuzz_run run;
+	ntvm_config config = {0};
+	jmp_buf recover;
+	fault_backend_init(&backend, size ? data[0] : 0);
+	config.backend = &backend.iface;
+	if (!fuzz_run_start(&run, "backend_faults", data, size, FUZZ_SET_CORE, &config))
+		return 0;
+	for (size_t i = 0; i < run.prog.count; i++) {
+		model before;
+		if (!model_clone(&run.m, &before))
+			break;
+		uint64_t version = ntvm_layout_version(run.vm);
+		backend.failed = false;
+		run.recover = &recover;
+		run.excuse = backend_failed;
+		if (setjmp(recover) == 0) {
+			fuzz_exec_core_op(&run, &run.prog.ops[i]);
+			run.recover = NULL;
+			model_fini(&before);
+		} else {
+			check_undone(&run, &before, version);
+		}
+		check_backend(&run);
+	}
+	run.recover = NULL;
+	ntvm_destroy(run.vm);
+	run.vm = NULL;
+	if (backend.count) {
+		fprintf(stderr, "ntvm-fuzz backend_faults: %zu pages still mapped after destroy\n",
+		        backend.count);
+		abort();
+	}
+	model_fini(&run.m);
+	fault_backend_fini(&backend);
+	return 0;
+}

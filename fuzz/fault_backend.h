@@ -1,0 +1,41 @@
+/*
+ * fault_backend.h -- a small in-memory ntvm_backend for the backend_faults
+ * target: it fails the Nth fallible call on request, refuses to hold more
+ * than FAULT_BACKEND_MAX_PAGES pages (so huge commits fail cleanly too),
+ * and records the first breach of the backend contract in ntvm.h (mapping
+ * a mapped page, unmapping or touching an unmapped one, passing
+ * modifier bits).
+ */
+#ifndef NTVM_FUZZ_FAULT_BACKEND_H
+#define NTVM_FUZZ_FAULT_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ntvm/ntvm.h>
+
+#define FAULT_BACKEND_MAX_PAGES 256
+
+typedef struct fault_page {
+	uint64_t address;
+	ntvm_perm effective;
+	uint8_t *bytes;
+} fault_page;
+
+typedef struct fault_backend {
+	ntvm_backend iface;
+	fault_page pages[FAULT_BACKEND_MAX_PAGES];
+	size_t count;
+	uint64_t calls;        /* fallible calls so far */
+	uint64_t fail_at;      /* the fallible call to fail (1-based); 0: none */
+	bool failed;           /* a call failed since the flag was last cleared */
+	const char *violation; /* the first contract breach, or NULL */
+} fault_backend;
+
+void fault_backend_init(fault_backend *fb, uint64_t fail_at);
+/* Frees every page still mapped (a leak the caller reports first). */
+void fault_backend_fini(fault_backend *fb);
+const fault_page *fault_backend_find(const fault_backend *fb, uint64_t page);
+
+#endif /* NTVM_FUZZ_FAULT_BACKEND_H */

@@ -1,0 +1,196 @@
+/*
+ * harness.c -- set-up, state comparison and the failure path shared by the
+ * differential targets.  The comparison is the oracle's strongest form
+ * (fuzzing-conventions.md): after every operation, the query walk of the
+ * arena, the list of reservations (which also covers anything outside the
+ * arena), the statistics and core's own invariant checker.
+ */
+#include "harness.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "invariants.h"
+
+bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size_t size,
+                    fuzz_op_set set, const ntvm_config *config)
+{
+	ntvm_config defaults = {0};
+	const ntvm_config *c = config ? config : &defaults;
+	run->target = target;
+	run->input = data;
+	run->input_size = size;
+	run->done = 0;
+	run->nt = set == FUZZ_SET_NT;
+	run->recover = NULL;
+	run->excuse = NULL;
+	fuzz_decode(data, size, set, &run->prog);
+	if (!model_init(&run->m, c->address_profile, c->behaviour))
+		return false;
+	run->m.dep_enabled = !c->dep_disabled;
+	if (c->default_allocation_address)
+		run->m.default_address = c->default_allocation_address;
+	run->vm = ntvm_create(config);
+	if (!run->vm) {
+		model_fini(&run->m);
+		return false;
+	}
+	fuzz_env_init(&run->env, &run->m);
+	return true;
+}
+
+void fuzz_run_end(fuzz_run *run)
+{
+	ntvm_destroy(run->vm);
+	model_fini(&run->m);
+	run->vm = NULL;
+}
+
+fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args)
+{
+	fuzz_log *l = &run->log[run->done++];
+	l->op = op;
+	l->nargs = (uint8_t)nargs;
+	memcpy(l->arg, args, nargs * sizeof *args);
+	memset(l->core, 0, sizeof l->core);
+	memset(l->model, 0, sizeof l->model);
+	return l;
+}
+
+void fuzz_fail(fuzz_run *run, bool at_valid, uint64_t at, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	if (run->recover && run->excuse && run->excuse(run))
+		longjmp(*run->recover, 1);
+	fprintf(stderr, "ntvm-fuzz %s: DIFFERENCE after operation %zu: %s\n", run->target,
+	        run->done, why);
+	fuzz_write_finding(run, why, at_valid, at);
+	abort();
+}
+
+bool fuzz_huge_begin(fuzz_run *run, uint64_t size, model *saved)
+{
+	return size > FUZZ_MAX_RESERVATION && model_clone(&run->m, saved);
+}
+
+bool fuzz_huge_end(fuzz_run *run, bool saving, model *saved, bool model_succeeded)
+{
+	if (!saving)
+		return false;
+	if (!model_succeeded) {
+		model_fini(saved);
+		return false;
+	}
+	model_fini(&run->m);
+	run->m = *saved;
+	run->done--; /* the operation is not run, so not logged */
+	return true;
+}
+
+static bool same_info(const ntvm_region_info *a, const ntvm_region_info *b)
+{
+	return a->start == b->start && a->length == b->length &&
+	       a->allocation_base == b->allocation_base &&
+	       a->allocation_length == b->allocation_length && a->is_reserved == b->is_reserved &&
+	       a->is_committed == b->is_committed && a->initial_perm == b->initial_perm &&
+	       a->perm == b->perm && a->kind == b->kind;
+}
+
+static void compare_walk(fuzz_run *run)
+{
+	uint64_t at = run->env.arena_base, end = at + run->env.arena_size;
+	while (at < end) {
+		ntvm_region_info a, b;
+		ntvm_status sa = ntvm_region_info_at(run->vm, at, &a);
+		ntvm_status sb = model_region_info_at(&run->m, at, &b);
+		if (sa != sb || (sa == NTVM_OK && !same_info(&a, &b)))
+			fuzz_fail(run, true, at,
+			          "region at 0x%llx: core %s [0x%llx +0x%llx alloc 0x%llx +0x%llx "
+			          "res %d com %d init 0x%x perm 0x%x kind %d] model %s [0x%llx +0x%llx "
+			          "alloc 0x%llx +0x%llx res %d com %d init 0x%x perm 0x%x kind %d]",
+			          (unsigned long long)at, ntvm_status_name(sa),
+			          (unsigned long long)a.start, (unsigned long long)a.length,
+			          (unsigned long long)a.allocation_base,
+			          (unsigned long long)a.allocation_length, a.is_reserved, a.is_committed,
+			          a.initial_perm, a.perm, a.kind, ntvm_status_name(sb),
+			          (unsigned long long)b.start, (unsigned long long)b.length,
+			          (unsigned long long)b.allocation_base,
+			          (unsigned long long)b.allocation_length, b.is_reserved, b.is_committed,
+			          b.initial_perm, b.perm, b.kind);
+		if (sa != NTVM_OK || a.length == 0 || a.start + a.length <= at)
+			fuzz_fail(run, true, at, "region walk stuck at 0x%llx", (unsigned long long)at);
+		at = a.start + a.length;
+	}
+}
+
+typedef struct resv_cursor {
+	fuzz_run *run;
+	size_t index;
+} resv_cursor;
+
+static uint64_t model_committed(const model_resv *r)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < r->run_count; i++)
+		if (r->runs[i].committed)
+			sum += r->runs[i].end - r->runs[i].start;
+	return sum;
+}
+
+static bool visit_resv(void *user, const ntvm_reservation *c)
+{
+	resv_cursor *cur = user;
+	const model *m = &cur->run->m;
+	const model_resv *r = cur->index < m->resv_count ? &m->resv[cur->index] : NULL;
+	if (!r || r->base != c->base || r->length != c->length ||
+	    r->initial_perm != c->initial_perm || r->kind != c->kind ||
+	    model_committed(r) != c->committed_bytes)
+		fuzz_fail(cur->run, true, c->base,
+		          "reservation %zu: core [0x%llx +0x%llx init 0x%x kind %d committed 0x%llx] "
+		          "model %s",
+		          cur->index, (unsigned long long)c->base, (unsigned long long)c->length,
+		          c->initial_perm, c->kind, (unsigned long long)c->committed_bytes,
+		          r ? "differs (see the query)" : "has none");
+	cur->index++;
+	return true;
+}
+
+static void compare_reservations(fuzz_run *run)
+{
+	resv_cursor cur = {run, 0};
+	ntvm_for_each_reservation(run->vm, visit_resv, &cur);
+	if (cur.index != run->m.resv_count)
+		fuzz_fail(run, true, run->m.resv[cur.index].base,
+		          "core lists %zu reservations, model %zu", cur.index, run->m.resv_count);
+}
+
+static void compare_stats(fuzz_run *run)
+{
+	ntvm_stats a, b;
+	ntvm_get_stats(run->vm, &a);
+	model_get_stats(&run->m, &b);
+	if (a.reserved_bytes != b.reserved_bytes || a.committed_bytes != b.committed_bytes ||
+	    a.reservation_count != b.reservation_count)
+		fuzz_fail(run, false, 0,
+		          "stats: core reserved 0x%llx committed 0x%llx count %llu, model 0x%llx "
+		          "0x%llx %llu",
+		          (unsigned long long)a.reserved_bytes, (unsigned long long)a.committed_bytes,
+		          (unsigned long long)a.reservation_count, (unsigned long long)b.reserved_bytes,
+		          (unsigned long long)b.committed_bytes, (unsigned long long)b.reservation_count);
+}
+
+void fuzz_compare_state(fuzz_run *run)
+{
+	char why[256] = "";
+	compare_walk(run);
+	compare_reservations(run);
+	compare_stats(run);
+	if (!ntvm_check_invariants(run->vm, why, sizeof why))
+		fuzz_fail(run, false, 0, "invariant broken: %s", why);
+}

@@ -1,0 +1,81 @@
+/*
+ * harness.h -- what every differential target shares: one run of a decoded
+ * program on core and model side by side, a log of each operation's
+ * arguments and both results (kept as numbers, formatted only when
+ * something fails), the state comparison after every operation, and the
+ * failure path that writes the finding as a trace and aborts.
+ */
+#ifndef NTVM_FUZZ_HARNESS_H
+#define NTVM_FUZZ_HARNESS_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "model.h"
+
+/* One executed operation: arguments in call order, then both results. */
+typedef struct fuzz_log {
+	uint8_t op;
+	uint8_t nargs;
+	uint64_t arg[6];
+	uint64_t core[4];  /* [0] the status or return value, then out values */
+	uint64_t model[4];
+	uint8_t bytes[64]; /* nt_read: what the model read */
+} fuzz_log;
+
+typedef struct fuzz_run fuzz_run;
+struct fuzz_run {
+	const char *target;
+	const uint8_t *input;
+	size_t input_size;
+	ntvm *vm;
+	model m;
+	fuzz_env env;
+	fuzz_program prog;
+	size_t done; /* operations logged so far */
+	fuzz_log log[FUZZ_MAX_OPS];
+	bool nt; /* findings are NT statements (else comments only) */
+	/* backend_faults: when set and excuse() says the difference comes from an
+	 * injected backend failure, fuzz_fail jumps here instead of aborting. */
+	jmp_buf *recover;
+	bool (*excuse)(fuzz_run *run);
+};
+
+/* Decode, create the manager (config may be NULL) and the model; false: skip the input. */
+bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size_t size,
+                    fuzz_op_set set, const ntvm_config *config);
+void fuzz_run_end(fuzz_run *run);
+
+/* A fresh log entry for the operation being run. */
+fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args);
+
+/* Print, write the finding trace, abort().  at_valid: add a query of `at`. */
+_Noreturn void fuzz_fail(fuzz_run *run, bool at_valid, uint64_t at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Core keeps per-page metadata once a reservation's pages differ (README,
+ * "Page state"), so one guard clear in a 64 TiB reservation costs it
+ * gigabytes.  Allocations above FUZZ_MAX_RESERVATION are therefore checked
+ * only when they fail: fuzz_huge_begin saves the model before such an
+ * allocation, fuzz_huge_end restores it and returns true (skip core) when
+ * the model's call succeeded.
+ */
+#define FUZZ_MAX_RESERVATION 0x10000000ull /* 256 MiB */
+bool fuzz_huge_begin(fuzz_run *run, uint64_t size, model *saved);
+bool fuzz_huge_end(fuzz_run *run, bool saving, model *saved, bool model_succeeded);
+
+/* Arena walk, reservation list, statistics and core's invariants. */
+void fuzz_compare_state(fuzz_run *run);
+
+/* Every core operation the decoder knows (core_exec.c); NT ones in nt_exec.c. */
+void fuzz_exec_core_op(fuzz_run *run, const fuzz_record *r);
+void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r);
+
+/* Writes the finding (finding.c). */
+void fuzz_write_finding(const fuzz_run *run, const char *why, bool at_valid, uint64_t at);
+
+#endif /* NTVM_FUZZ_HARNESS_H */

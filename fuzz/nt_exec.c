@@ -1,0 +1,139 @@
+/*
+ * nt_exec.c -- runs one NT-layer operation (the trace format's alloc, free,
+ * protect, query, read, write, plus execute) on core and model, compares the
+ * status and every out value, checks that a failing call changed nothing,
+ * then compares the whole state.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+static void expect_same(fuzz_run *run, const fuzz_log *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l->core[i] != l->model[i])
+			fuzz_fail(run, false, 0, "%s: result %zu: core 0x%llx, model 0x%llx",
+			          fuzz_opcode_name(l->op), i, (unsigned long long)l->core[i],
+			          (unsigned long long)l->model[i]);
+}
+
+static void exec_alloc(fuzz_run *run, const fuzz_record *r)
+{
+	uint64_t a[5] = {fuzz_address(&run->env, r), fuzz_size(&run->env, r),
+	                 fuzz_nt_alloc_type(&run->env, r), fuzz_nt_protect(&run->env, r),
+	                 fuzz_zero_bits(&run->env, r)};
+	fuzz_log *l = fuzz_log_op(run, FOP_NT_ALLOC, 5, a);
+	uint64_t cb = a[0], cs = a[1], mb = a[0], ms = a[1];
+	model saved;
+	/* a reservation can exceed the requested size by one granule of rounding */
+	bool saving = fuzz_huge_begin(run, a[1] > UINT64_MAX - MODEL_GRANULE ? a[1] : a[1] + MODEL_GRANULE,
+	                              &saved);
+	if (saving) {
+		l->model[0] = model_nt_allocate(&run->m, &mb, a[4], &ms, (uint32_t)a[2], (uint32_t)a[3]);
+		if (fuzz_huge_end(run, saving, &saved, l->model[0] == NTVM_STATUS_SUCCESS))
+			return;
+		mb = a[0], ms = a[1]; /* it failed, so it changed nothing: run it again below */
+	}
+	l->core[0] = ntvm_nt_allocate_virtual_memory(run->vm, &cb, a[4], &cs, (uint32_t)a[2],
+	                                             (uint32_t)a[3]);
+	run->m.nt_choice = a[0] == 0 && l->core[0] == NTVM_STATUS_SUCCESS ? cb : 0;
+	l->model[0] = model_nt_allocate(&run->m, &mb, a[4], &ms, (uint32_t)a[2], (uint32_t)a[3]);
+	run->m.nt_choice = 0;
+	l->core[1] = cb, l->core[2] = cs, l->model[1] = mb, l->model[2] = ms;
+	expect_same(run, l, 3);
+	if (l->core[0] == NTVM_STATUS_SUCCESS) {
+		run->env.last_base = cb;
+		if (a[0] == 0 && run->env.nbound < FUZZ_MAX_BOUND)
+			run->env.bound[run->env.nbound++] = cb;
+	}
+}
+
+static void exec_free_protect(fuzz_run *run, const fuzz_record *r)
+{
+	bool is_free = r->b[0] == FOP_NT_FREE;
+	uint64_t a[3] = {fuzz_address(&run->env, r), fuzz_size(&run->env, r),
+	                 is_free ? fuzz_nt_free_type(&run->env, r) : fuzz_nt_protect(&run->env, r)};
+	fuzz_log *l = fuzz_log_op(run, r->b[0], 3, a);
+	uint64_t cb = a[0], cs = a[1], mb = a[0], ms = a[1];
+	uint32_t co = 0, mo = 0;
+	if (is_free) {
+		l->core[0] = ntvm_nt_free_virtual_memory(run->vm, &cb, &cs, (uint32_t)a[2]);
+		l->model[0] = model_nt_free(&run->m, &mb, &ms, (uint32_t)a[2]);
+	} else {
+		l->core[0] = ntvm_nt_protect_virtual_memory(run->vm, &cb, &cs, (uint32_t)a[2], &co);
+		l->model[0] = model_nt_protect(&run->m, &mb, &ms, (uint32_t)a[2], &mo);
+	}
+	l->core[1] = cb, l->core[2] = cs, l->core[3] = co;
+	l->model[1] = mb, l->model[2] = ms, l->model[3] = mo;
+	expect_same(run, l, 4);
+}
+
+static void exec_query(fuzz_run *run, const fuzz_record *r)
+{
+	uint64_t a[2] = {fuzz_address(&run->env, r), sizeof(ntvm_memory_basic_information)};
+	ntvm_memory_basic_information c, m;
+	uint64_t returned = 0;
+	if ((r->b[5] & 0xF0) == 0xF0)
+		a[1] = r->b[5] & 0x0F; /* a short buffer */
+	fuzz_log *l = fuzz_log_op(run, FOP_NT_QUERY, 2, a);
+	memset(&c, 0, sizeof c);
+	memset(&m, 0, sizeof m);
+	l->core[0] = ntvm_nt_query_virtual_memory(run->vm, a[0], NTVM_MEMORY_BASIC_INFORMATION_CLASS,
+	                                          &c, a[1], &returned);
+	l->model[0] = a[1] < sizeof m ? NTVM_STATUS_INFO_LENGTH_MISMATCH
+	                              : model_nt_query(&run->m, a[0], &m);
+	if (l->core[0] == NTVM_STATUS_SUCCESS) {
+		l->core[1] = c.BaseAddress, l->core[2] = c.AllocationBase, l->core[3] = c.RegionSize;
+		l->model[1] = m.BaseAddress, l->model[2] = m.AllocationBase, l->model[3] = m.RegionSize;
+		if (c.AllocationProtect != m.AllocationProtect || c.State != m.State ||
+		    c.Protect != m.Protect || c.Type != m.Type)
+			fuzz_fail(run, true, a[0],
+			          "nt_query: core allocprot 0x%x state 0x%x prot 0x%x type 0x%x, model "
+			          "0x%x 0x%x 0x%x 0x%x",
+			          c.AllocationProtect, c.State, c.Protect, c.Type, m.AllocationProtect,
+			          m.State, m.Protect, m.Type);
+	}
+	expect_same(run, l, 4);
+}
+
+static void exec_access(fuzz_run *run, const fuzz_record *r)
+{
+	static const uint32_t kinds[] = {NTVM_ACCESS_READ, NTVM_ACCESS_WRITE, NTVM_ACCESS_EXECUTE};
+	uint32_t access = kinds[r->b[0] - FOP_NT_READ];
+	uint64_t a[3] = {fuzz_address(&run->env, r), fuzz_nt_length(r), r->b[5]};
+	fuzz_log *l = fuzz_log_op(run, r->b[0], 3, a);
+	uint8_t cbuf[64], mbuf[64];
+	uint64_t cf = 0, mf = 0;
+	size_t n = (size_t)a[1];
+	memset(cbuf, access == NTVM_ACCESS_WRITE ? r->b[5] : 0xA5, sizeof cbuf);
+	memset(mbuf, access == NTVM_ACCESS_WRITE ? r->b[5] : 0xA5, sizeof mbuf);
+	l->core[0] = ntvm_nt_access(run->vm, a[0], cbuf, n, access, &cf);
+	l->model[0] = model_nt_access(&run->m, a[0], mbuf, n, access, &mf);
+	if (l->core[0] != NTVM_STATUS_SUCCESS)
+		l->core[1] = cf, l->model[1] = mf;
+	memcpy(l->bytes, mbuf, n);
+	expect_same(run, l, 2);
+	if (access == NTVM_ACCESS_READ && memcmp(cbuf, mbuf, n))
+		fuzz_fail(run, false, 0, "nt_read: the bytes differ");
+}
+
+void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r)
+{
+	uint64_t before = ntvm_layout_version(run->vm);
+	switch (r->b[0]) {
+	case FOP_LITERAL: fuzz_set_literal(&run->env, r); return;
+	case FOP_NT_ALLOC: exec_alloc(run, r); break;
+	case FOP_NT_FREE:
+	case FOP_NT_PROTECT: exec_free_protect(run, r); break;
+	case FOP_NT_QUERY: exec_query(run, r); break;
+	default: exec_access(run, r); break;
+	}
+	const fuzz_log *l = &run->log[run->done - 1];
+	bool changes_layout = r->b[0] == FOP_NT_ALLOC || r->b[0] == FOP_NT_FREE ||
+	                      r->b[0] == FOP_NT_PROTECT;
+	if (changes_layout && l->core[0] != NTVM_STATUS_SUCCESS &&
+	    ntvm_layout_version(run->vm) != before)
+		fuzz_fail(run, false, 0, "a failing %s moved the layout version",
+		          fuzz_opcode_name(r->b[0]));
+	fuzz_compare_state(run);
+}

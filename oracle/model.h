@@ -1,0 +1,124 @@
+/*
+ * model.h -- the oracle: a second, deliberately simple implementation of the
+ * ntvm semantics (the manager API of <ntvm/ntvm.h> and the NT layer of
+ * <ntvm/nt.h>), against which the fuzzers compare the real core.
+ *
+ * It is written for obviousness, not speed: reservations live in a sorted
+ * array, each holding a sorted list of page runs (a per-page table with equal
+ * neighbours merged, so that a 2^40-byte reservation still costs one run),
+ * page contents in a flat list of 4 KiB pages, and every lookup is a linear
+ * scan.  It shares nothing with core/ but the public headers' constants and
+ * types.  Where the headers and specs leave a choice open, the model's choice
+ * is written in one place, model_rules.c, so a human can see and decide.
+ */
+#ifndef NTVM_ORACLE_MODEL_H
+#define NTVM_ORACLE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ntvm/nt.h>
+#include <ntvm/ntdefs.h>
+#include <ntvm/ntvm.h>
+
+#define MODEL_PAGE 0x1000ull
+#define MODEL_GRANULE 0x10000ull
+
+/* A run of pages of one reservation that share state and permission. */
+typedef struct model_run {
+	uint64_t start, end; /* [start, end), page aligned */
+	bool committed;
+	ntvm_perm perm; /* NONE unless committed */
+} model_run;
+
+typedef struct model_resv {
+	uint64_t base, length;
+	ntvm_perm initial_perm;
+	ntvm_kind kind;
+	model_run *runs; /* sorted, covering [base, base+length), neighbours differ */
+	size_t run_count, run_cap;
+} model_resv;
+
+typedef struct model_page {
+	uint64_t address;
+	uint8_t bytes[MODEL_PAGE];
+} model_page;
+
+typedef struct model {
+	ntvm_behaviour behaviour;
+	uint64_t max_address; /* inclusive */
+	uint64_t default_address;
+	bool dep_enabled;
+	model_resv *resv; /* sorted by base, never overlapping */
+	size_t resv_count, resv_cap;
+	model_page **pages; /* contents of committed pages that were written */
+	size_t page_count, page_cap;
+	uint64_t version; /* bumps exactly when the layout changes */
+	/* A base the system under test chose for an NtAllocateVirtualMemory with
+	 * base NULL: the model adopts it when it meets every guarantee (aligned,
+	 * free, inside the limits, highest for MEM_TOP_DOWN), as the trace
+	 * format's $n binding does; otherwise the model chooses itself.  0: none. */
+	uint64_t nt_choice;
+} model;
+
+/* ---- life cycle (model_state.c) ---- */
+bool model_init(model *m, ntvm_address_profile profile, ntvm_behaviour behaviour);
+void model_fini(model *m);
+/* Deep copy; false when out of memory. */
+bool model_clone(const model *m, model *out);
+
+/* ---- the manager API (model_core.c), same contracts as ntvm_* ---- */
+ntvm_status model_allocate_at(model *m, uint64_t base, uint64_t size, ntvm_perm perm,
+                              bool reserve_only, ntvm_kind kind);
+uint64_t model_allocate(model *m, uint64_t size, ntvm_perm perm, bool reserve_only,
+                        uint64_t start, ntvm_kind kind);
+ntvm_status model_commit(model *m, uint64_t address, uint64_t size, ntvm_perm perm);
+ntvm_status model_decommit(model *m, uint64_t address, uint64_t size);
+ntvm_status model_release(model *m, uint64_t address, uint64_t size);
+ntvm_status model_protect(model *m, uint64_t address, uint64_t size, ntvm_perm perm,
+                          ntvm_perm *old_perm);
+bool model_clear_guard(model *m, uint64_t address);
+void model_unmap_all(model *m);
+ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_info *info);
+uint64_t model_find_free_allocation_base(const model *m, uint64_t size, uint64_t start);
+uint64_t model_find_free(const model *m, uint64_t size, uint64_t alignment, uint64_t lowest,
+                         uint64_t highest, bool top_down);
+ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size,
+                       uint64_t *fault_address);
+ntvm_status model_write(model *m, uint64_t address, const void *data, size_t size,
+                        uint64_t *fault_address);
+void model_get_stats(const model *m, ntvm_stats *out); /* metadata_bytes is 0 */
+bool model_perm_valid(ntvm_perm perm);
+bool model_perm_from_page(uint32_t page, ntvm_perm *out);
+uint32_t model_perm_to_page(ntvm_perm perm);
+
+/* ---- the NT layer (model_nt.c), same contracts as ntvm_nt_* ---- */
+ntvm_ntstatus model_nt_allocate(model *m, uint64_t *base, uint64_t zero_bits, uint64_t *size,
+                                uint32_t type, uint32_t protect);
+ntvm_ntstatus model_nt_free(model *m, uint64_t *base, uint64_t *size, uint32_t type);
+ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_t protect,
+                               uint32_t *old_protect);
+ntvm_ntstatus model_nt_query(const model *m, uint64_t address,
+                             ntvm_memory_basic_information *mbi);
+ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t length,
+                              uint32_t access, uint64_t *fault_address);
+
+/* ---- internals shared by the model's files (model_state.c) ---- */
+model_resv *model_find_resv(const model *m, uint64_t address); /* containing address */
+const model_run *model_find_run(const model_resv *r, uint64_t address);
+/* Set [lo, hi) of r (page aligned, inside r) to committed/perm; false: no memory. */
+bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
+                     ntvm_perm perm);
+bool model_all_committed(const model_resv *r, uint64_t lo, uint64_t hi);
+bool model_range_free(const model *m, uint64_t lo, uint64_t hi_inclusive);
+model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_perm initial,
+                              ntvm_kind kind, bool committed, ntvm_perm perm);
+void model_remove_resv(model *m, model_resv *r);
+/* Release [lo, hi) of r: r shrinks or splits; false: no memory (nothing changed). */
+bool model_cut_resv(model *m, model_resv *r, uint64_t lo, uint64_t hi);
+void model_drop_pages(model *m, uint64_t lo, uint64_t hi);
+model_page *model_get_page(model *m, uint64_t page, bool create);
+const model_page *model_peek_page(const model *m, uint64_t page);
+
+#endif /* NTVM_ORACLE_MODEL_H */
