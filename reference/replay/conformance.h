@@ -88,8 +88,16 @@ void conf_free(struct conf_report *r);
  * file leaves the table empty (path NULL).  false only when out of memory. */
 bool conf_table_read(struct conf_table *t, const char *path);
 void conf_table_free(struct conf_table *t);
-/* The row that names both statuses (STATUS_SUCCESS also as "succe"), or -1. */
-int conf_table_explain(const struct conf_table *t, const char *want, const char *got);
+/*
+ * The row that explains a difference: it names Wine's status (want) in its
+ * Wine column and Windows' (got) in its Windows column (STATUS_SUCCESS also as
+ * "succeeds", "accepted", "ignored", or a cell naming no status at all), and
+ * of those rows it fits the statement ("op args") best: the op's NT function
+ * or keywords, then the flag names the statement uses.  -1 if no row names
+ * both and shares something with the statement.
+ */
+int conf_table_explain(const struct conf_table *t, const char *want, const char *got,
+                       const char *statement);
 
 /* Why a wine-as-windows mismatch is there, as one line (the table row that
  * explains it, an earlier difference it follows, or neither). */

@@ -106,7 +106,7 @@ static bool add_mismatch(const struct conf_report *r, struct conf_file *f,
 	if (f->column == CONF_COL_WINE_AS_WINDOWS && o->executed) {
 		const char *want = status_of(o->expected), *got = status_of(&o->actual);
 		if (want && got)
-			m->row = conf_table_explain(&r->differences, want, got);
+			m->row = conf_table_explain(&r->differences, want, got, m->statement);
 	}
 	return m->statement && m->expected && m->actual && (!o->why[0] || m->check);
 }

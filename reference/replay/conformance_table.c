@@ -187,7 +187,9 @@ static bool names_status(const char *text, const char *status)
 		return true;
 	if (strncmp(status, "STATUS_", 7) == 0 && has_word(text, status + 7))
 		return true;
-	return strcmp(status, "STATUS_SUCCESS") == 0 && names_success(text);
+	/* A cell that names no status describes what the call does instead:
+	 * the call succeeded. */
+	return strcmp(status, "STATUS_SUCCESS") == 0 && (names_success(text) || !strstr(text, "STATUS_"));
 }
 
 /* The column whose header starts with prefix (and is not a source column). */
@@ -211,17 +213,78 @@ static bool row_names(const struct conf_table *t, size_t i, int col, const char 
 	return false;
 }
 
-int conf_table_explain(const struct conf_table *t, const char *want, const char *got)
+/* The NT function of each op. */
+static const char *const op_functions[][2] = {
+	{ "alloc", "NtAllocateVirtualMemory" },
+	{ "free", "NtFreeVirtualMemory" },
+	{ "protect", "NtProtectVirtualMemory" },
+	{ "query", "NtQueryVirtualMemory" },
+};
+
+static bool row_has_word(const struct conf_table *t, size_t i, const char *word)
+{
+	for (size_t j = 0; j < t->ncols; j++)
+		if (t->rows[i][j] && has_word(t->rows[i][j], word))
+			return true;
+	return false;
+}
+
+/* One flag name of the statement: the row names it (MEM_COMMIT also as
+ * "commit"). */
+static int name_score(const struct conf_table *t, size_t i, const char *name)
+{
+	if (row_has_word(t, i, name))
+		return 1;
+	return strcmp(name, "MEM_COMMIT") == 0 && row_has_word(t, i, "commit");
+}
+
+/* How well row i fits the statement: its op's NT function (4), then every
+ * MEM_ / PAGE_ / AT_ name of the statement the row also names (1 each). */
+static int row_score(const struct conf_table *t, size_t i, const char *statement)
+{
+	size_t oplen = strcspn(statement, " ");
+	int score = 0;
+	for (size_t k = 0; k < sizeof op_functions / sizeof op_functions[0]; k++)
+		if (strlen(op_functions[k][0]) == oplen &&
+		    strncmp(statement, op_functions[k][0], oplen) == 0 &&
+		    row_has_word(t, i, op_functions[k][1]))
+			score += 4;
+	for (const char *p = statement; *p;) {
+		size_t n = strcspn(p, " |");
+		char name[64];
+		if (n < sizeof name && (strncmp(p, "MEM_", 4) == 0 || strncmp(p, "PAGE_", 5) == 0 ||
+		                        strncmp(p, "AT_", 3) == 0)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			score += name_score(t, i, name);
+		}
+		p += n;
+		p += strspn(p, " |");
+	}
+	return score;
+}
+
+int conf_table_explain(const struct conf_table *t, const char *want, const char *got,
+                       const char *statement)
 {
 	if (!want[0] || !got[0] || strcmp(want, got) == 0)
 		return -1;
 	/* Wine's status (expected) in the Wine column, Windows' (actual) in the
-	 * Windows column; a table without those headings is searched whole. */
+	 * Windows column; a table without those headings is searched whole.
+	 * Among the rows that name both, the one that fits the statement best; a
+	 * row that shares nothing with the statement explains nothing. */
 	int wine = column_of(t, "Wine"), windows = column_of(t, "Windows");
 	if (wine < 0 || windows < 0)
 		wine = windows = -1;
-	for (size_t i = 0; i < t->nrows; i++)
-		if (row_names(t, i, wine, want) && row_names(t, i, windows, got))
-			return (int)i;
-	return -1;
+	int best = -1, best_score = 0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (!row_names(t, i, wine, want) || !row_names(t, i, windows, got))
+			continue;
+		int score = row_score(t, i, statement);
+		if (score > best_score) {
+			best = (int)i;
+			best_score = score;
+		}
+	}
+	return best;
 }
