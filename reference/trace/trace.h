@@ -189,11 +189,25 @@ void ntvm_trace_free(struct ntvm_trace *t);
 /* A new empty trace (version 1).  Returns NULL on allocation failure. */
 struct ntvm_trace *ntvm_trace_new(const char *file, const char *source, uint64_t arena_base,
                                   uint64_t arena_size);
+/* -1 if source is empty or has a line break or '#'. */
 int ntvm_trace_set_source(struct ntvm_trace *t, const char *source);
-/* Appends a header line key/text (after arena, before statements). */
+/*
+ * Appends a header line key/text (after arena, before statements).  -1 if key
+ * is not a lowercase word (a-z 0-9 _ - .), is a fixed key or an op name, or
+ * text has a line break or '#'.
+ */
 int ntvm_trace_add_header(struct ntvm_trace *t, const char *key, const char *text);
-/* Appends a copy of *s; the copy gets its own copies of pre/comment.  0 or -1. */
+/*
+ * Appends a copy of *s; the copy gets its own copies of pre/comment.  0, or
+ * -1 if ntvm_trace_stmt_check refuses it or memory runs out.
+ */
 int ntvm_trace_append(struct ntvm_trace *t, const struct ntvm_trace_stmt *s);
+/*
+ * 0 if the writer's text for *s parses back to it (field counts, LEN, BYTE,
+ * 32-bit flags, read bytes, wildcards only in results, ...); else -1 and a
+ * reason in why (may be NULL).
+ */
+int ntvm_trace_stmt_check(const struct ntvm_trace_stmt *s, char *why, size_t cap);
 /* Drops the results of every statement (a recording becomes a script). */
 void ntvm_trace_strip_results(struct ntvm_trace *t);
 
@@ -201,7 +215,9 @@ void ntvm_trace_strip_results(struct ntvm_trace *t);
 
 /*
  * The canonical text: header, then statements with their results, comments
- * kept.  Lowercase hex, names for known flag bits plus one hex number for the
+ * kept (comment text set in memory is made safe: a pre or tail line that is
+ * not blank or a comment gets "# " in front, a trailing comment gets a '#' if
+ * it lacks one, line breaks inside it become spaces).  Lowercase hex, names for known flag bits plus one hex number for the
  * rest, A+off for addresses inside the arena, $n forms as stored, absolute hex
  * otherwise.  Returns 0, or -1 on a write or allocation error.
  */

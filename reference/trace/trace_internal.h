@@ -76,4 +76,8 @@ int trace_parse_field(enum ntvm_trace_kind kind, const struct trace_tok *tk, int
 int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint64_t arena_base,
                           uint32_t *nbinds, struct ntvm_trace_stmt *s, struct trace_perr *e);
 
+/* 1 if text can be a header text (no line break, no '#'); key: a header key word. */
+int trace_text_ok(const char *text);
+int trace_key_ok(const char *key);
+
 #endif /* NTVM_TRACE_INTERNAL_H */

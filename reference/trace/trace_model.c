@@ -17,8 +17,11 @@ static char *dup_or_null(const char *s)
 struct ntvm_trace *ntvm_trace_new(const char *file, const char *source, uint64_t arena_base,
                                   uint64_t arena_size)
 {
-	struct ntvm_trace *t = calloc(1, sizeof *t);
+	struct ntvm_trace *t;
 
+	if (source && (!trace_text_ok(source) || !source[0]))
+		return NULL;
+	t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	t->version = NTVM_TRACE_VERSION;
@@ -35,8 +38,11 @@ struct ntvm_trace *ntvm_trace_new(const char *file, const char *source, uint64_t
 
 int ntvm_trace_set_source(struct ntvm_trace *t, const char *source)
 {
-	char *s = dup_or_null(source);
+	char *s;
 
+	if (!trace_text_ok(source) || !source[0])
+		return -1;
+	s = dup_or_null(source);
 	if (!s)
 		return -1;
 	free(t->source);
@@ -57,8 +63,11 @@ static void refresh_named(struct ntvm_trace *t)
 
 int ntvm_trace_add_header(struct ntvm_trace *t, const char *key, const char *text)
 {
-	struct ntvm_trace_hdr *p = realloc(t->hdr, (t->nhdr + 1) * sizeof *p);
+	struct ntvm_trace_hdr *p;
 
+	if (!trace_key_ok(key) || (text && !trace_text_ok(text)))
+		return -1;
+	p = realloc(t->hdr, (t->nhdr + 1) * sizeof *p);
 	if (!p)
 		return -1;
 	t->hdr = p;
@@ -79,6 +88,8 @@ int ntvm_trace_append(struct ntvm_trace *t, const struct ntvm_trace_stmt *s)
 {
 	struct ntvm_trace_stmt *d;
 
+	if (ntvm_trace_stmt_check(s, NULL, 0) != 0)
+		return -1;
 	if (t->nstmts == t->cap_stmts) {
 		size_t cap = t->cap_stmts ? t->cap_stmts * 2 : 32;
 		struct ntvm_trace_stmt *p;

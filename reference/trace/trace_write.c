@@ -112,19 +112,36 @@ void trace_buf_stmt(struct trace_buf *b, const struct ntvm_trace *t,
 	}
 }
 
+/* Text that stays on its line: line breaks become spaces. */
+static void put_one_line(struct trace_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		trace_buf_put(b, (s[i] == '\n' || s[i] == '\r') ? " " : &s[i], 1);
+}
+
 static void put_line_end(struct trace_buf *b, const char *comment)
 {
 	if (comment) {
-		trace_buf_puts(b, " ");
-		trace_buf_puts(b, comment);
+		trace_buf_puts(b, comment[0] == '#' ? " " : " # ");
+		put_one_line(b, comment, strlen(comment));
 	}
 	trace_buf_puts(b, "\n");
 }
 
+/* Comment and blank lines; any other line is made a comment. */
 static void put_pre(struct trace_buf *b, const char *pre)
 {
-	if (pre)
-		trace_buf_puts(b, pre);
+	while (pre && *pre) {
+		const char *nl = strchr(pre, '\n');
+		size_t n = nl ? (size_t)(nl - pre) : strlen(pre), k = 0;
+		while (k < n && (pre[k] == ' ' || pre[k] == '\t'))
+			k++;
+		if (k < n && pre[k] != '#')
+			trace_buf_puts(b, "# ");
+		put_one_line(b, pre, n);
+		trace_buf_puts(b, "\n");
+		pre += n + (nl ? 1 : 0);
+	}
 }
 
 static void write_header(struct trace_buf *b, const struct ntvm_trace *t)

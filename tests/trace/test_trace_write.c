@@ -271,6 +271,117 @@ TEST(env_binds_and_canonical_forms)
 	CHECK_EQ_U64(env.nbinds, 0);
 }
 
+static struct ntvm_trace_stmt query_stmt(void)
+{
+	struct ntvm_trace_stmt s;
+
+	memset(&s, 0, sizeof s);
+	s.op = NTVM_OP_QUERY;
+	s.nargs = 1;
+	s.args[0].form = NTVM_FORM_ARENA;
+	return s;
+}
+
+TEST(append_refuses_what_would_not_parse_back)
+{
+	struct ntvm_trace *t = ntvm_trace_new("x", "script", 0x100000000000ull, 0x10000);
+	struct ntvm_trace_stmt s;
+	char why[128];
+
+	if (!t)
+		return;
+	s = query_stmt();
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == 0);
+	s.op = NTVM_OP_COUNT;
+	CHECK(ntvm_trace_append(t, &s) == -1);
+	s = query_stmt();
+	s.nargs = 2;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "2 arguments for query"));
+	s = query_stmt();
+	s.args[0].wild = 1;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "'*' in an argument"));
+	s = query_stmt();
+	s.args[0].form = NTVM_FORM_BOUND;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "$0"));
+	s = query_stmt();
+	s.has_results = 1;
+	s.nres = 1;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "exactly when it succeeded"));
+	s.nres = 3;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "3 results for query"));
+	s.nres = 8;
+	s.res[NTVM_RES_Q_PROT].v = 0x100000000ull;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "32 bits"));
+	s.res[NTVM_RES_Q_PROT].v = 4;
+	s.res[NTVM_RES_Q_SIZE].form = NTVM_FORM_ARENA;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "not an address"));
+	s.res[NTVM_RES_Q_SIZE].form = NTVM_FORM_ABS;
+	CHECK(ntvm_trace_append(t, &s) == 0);
+	memset(&s, 0, sizeof s);
+	s.op = NTVM_OP_WRITE;
+	s.nargs = 3;
+	s.args[NTVM_ARG_LEN].v = 0;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "LEN outside"));
+	s.args[NTVM_ARG_LEN].v = 1;
+	s.args[NTVM_ARG_BYTE].v = 256;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "BYTE outside"));
+	memset(&s, 0, sizeof s);
+	s.op = NTVM_OP_READ;
+	s.nargs = 2;
+	s.args[NTVM_ARG_LEN].v = 4;
+	s.has_results = 1;
+	s.nres = 2;
+	s.nbytes = 3;
+	CHECK(ntvm_trace_stmt_check(&s, why, sizeof why) == -1 && strstr(why, "do not match LEN"));
+	CHECK_EQ_U64(t->nstmts, 1);
+	ntvm_trace_free(t);
+}
+
+TEST(header_texts_are_checked)
+{
+	struct ntvm_trace *t = ntvm_trace_new("x", "script", 0x100000000000ull, 0x10000);
+
+	if (!t)
+		return;
+	CHECK(ntvm_trace_add_header(t, "Title", "x") == -1);
+	CHECK(ntvm_trace_add_header(t, "source", "x") == -1);
+	CHECK(ntvm_trace_add_header(t, "alloc", "x") == -1);
+	CHECK(ntvm_trace_add_header(t, "title", "a # b") == -1);
+	CHECK(ntvm_trace_add_header(t, "title", "a\nb") == -1);
+	CHECK(ntvm_trace_add_header(t, "x-key.2_b", NULL) == 0);
+	CHECK(ntvm_trace_set_source(t, "") == -1);
+	CHECK(ntvm_trace_set_source(t, "a\rb") == -1);
+	CHECK(strcmp(t->source, "script") == 0);
+	CHECK(ntvm_trace_new("x", "bad#source", 0, 0x10000) == NULL);
+	CHECK_EQ_U64(t->nhdr, 1);
+	ntvm_trace_free(t);
+}
+
+TEST(comments_set_in_memory_are_made_safe)
+{
+	struct ntvm_trace *t = ntvm_trace_new("x", "script", 0x100000000000ull, 0x10000), *u = NULL;
+	struct ntvm_trace_stmt s = query_stmt();
+	struct ntvm_trace_error err;
+	char *out;
+
+	if (!t)
+		return;
+	s.pre = "not a comment\n  # fine\n\nlast";
+	s.comment = "no hash\nsecond\rline";
+	CHECK(ntvm_trace_append(t, &s) == 0);
+	t->tail = malloc(16);
+	if (t->tail)
+		strcpy(t->tail, "why\n# ok");
+	out = ntvm_trace_write_string(t, NULL);
+	check_text(out, "ntvm-trace 1\nsource script\narena 0x0000100000000000 0x10000\n"
+	                "# not a comment\n  # fine\n\n# last\nquery A # no hash second line\n"
+	                "# why\n# ok\n");
+	CHECK(out && ntvm_trace_parse(out, strlen(out), "x", &u, &err) == 0);
+	free(out);
+	ntvm_trace_free(u);
+	ntvm_trace_free(t);
+}
+
 /* A file larger than the loader's first 64 KiB buffer comes back whole. */
 TEST(load_large_file)
 {
@@ -329,4 +440,6 @@ TEST(op_shapes)
 TEST_MAIN(TEST_CASE(writer_canonical_text), TEST_CASE(round_trip_is_identical),
           TEST_CASE(format_single_lines), TEST_CASE(build_in_memory),
           TEST_CASE(env_binds_and_canonical_forms), TEST_CASE(load_large_file),
+          TEST_CASE(append_refuses_what_would_not_parse_back), TEST_CASE(header_texts_are_checked),
+          TEST_CASE(comments_set_in_memory_are_made_safe),
           TEST_CASE(op_shapes))
