@@ -186,7 +186,10 @@ void ntvm_trace_free(struct ntvm_trace *t);
 
 /* ---- building ----------------------------------------------------------- */
 
-/* A new empty trace (version 1).  Returns NULL on allocation failure. */
+/*
+ * A new empty trace (version 1); source NULL means "script", file NULL
+ * "<trace>".  NULL on allocation failure or a source set_source refuses.
+ */
 struct ntvm_trace *ntvm_trace_new(const char *file, const char *source, uint64_t arena_base,
                                   uint64_t arena_size);
 /* -1 if source is empty or has a line break or '#'. */
@@ -208,7 +211,10 @@ int ntvm_trace_append(struct ntvm_trace *t, const struct ntvm_trace_stmt *s);
  * reason in why (may be NULL).
  */
 int ntvm_trace_stmt_check(const struct ntvm_trace_stmt *s, char *why, size_t cap);
-/* Drops the results of every statement (a recording becomes a script). */
+/*
+ * Drops the results of every statement (a recording becomes a script).  The
+ * binds fields are kept, so the $n arguments keep their meaning.
+ */
 void ntvm_trace_strip_results(struct ntvm_trace *t);
 
 /* ---- writing ------------------------------------------------------------ */
