@@ -78,7 +78,7 @@ ntvm_status ntvm_allocate_mmio(ntvm *vm, uint64_t base, uint64_t size, ntvm_mmio
 	if (vm->backend.map_mmio == NULL)
 		return NTVM_E_BACKEND;
 	struct ntvm__res *r = ntvm__res_new(vm, base, size, NTVM_PERM_RW, NTVM_KIND_MMIO);
-	struct ntvm__mmio *m = malloc(sizeof *m);
+	struct ntvm__mmio *m = ntvm__heap.malloc(sizeof *m);
 	if (r == NULL || m == NULL) {
 		free(r);
 		free(m);

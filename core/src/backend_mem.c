@@ -41,7 +41,7 @@ static bool reserve_ranges(struct mem *m, size_t extra)
 	size_t cap = m->capacity ? m->capacity * 2 : 16;
 	while (cap < m->count + extra)
 		cap *= 2;
-	struct range *r = realloc(m->ranges, cap * sizeof *r);
+	struct range *r = ntvm__heap.realloc(m->ranges, cap * sizeof *r);
 	if (r == NULL)
 		return false;
 	m->ranges = r;
@@ -118,8 +118,8 @@ static uint8_t *page_lookup(const struct mem *m, uint64_t key)
 static bool grow_table(struct mem *m)
 {
 	size_t slots = m->slots ? m->slots * 2 : 64;
-	uint64_t *keys = calloc(slots, sizeof *keys);
-	uint8_t **pages = calloc(slots, sizeof *pages);
+	uint64_t *keys = ntvm__heap.calloc(slots, sizeof *keys);
+	uint8_t **pages = ntvm__heap.calloc(slots, sizeof *pages);
 	if (keys == NULL || pages == NULL) {
 		free(keys);
 		free(pages);
@@ -149,7 +149,7 @@ static uint8_t *page_get(struct mem *m, uint64_t key)
 		return p;
 	if ((m->used + 1) * 2 > m->slots && !grow_table(m))
 		return NULL;
-	if ((p = calloc(1, NTVM_PAGE_SIZE)) == NULL)
+	if ((p = ntvm__heap.calloc(1, NTVM_PAGE_SIZE)) == NULL)
 		return NULL;
 	size_t i = find_slot(m, key);
 	m->keys[i] = key;
@@ -311,7 +311,7 @@ static void mem_destroy(void *ctx)
 
 bool ntvm__backend_mem_create(ntvm_backend *out)
 {
-	struct mem *m = calloc(1, sizeof *m);
+	struct mem *m = ntvm__heap.calloc(1, sizeof *m);
 	if (m == NULL || !reserve_ranges(m, 3)) {
 		free(m);
 		return false;

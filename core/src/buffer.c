@@ -24,7 +24,7 @@ uint8_t *ntvm__buffer_grow(ntvm_buffer *b, size_t size)
 		size_t cap = b->capacity ? b->capacity : 256;
 		while (cap < b->size + size)
 			cap = cap > SIZE_MAX / 2 ? b->size + size : cap * 2;
-		uint8_t *p = realloc(b->data, cap);
+		uint8_t *p = ntvm__heap.realloc(b->data, cap);
 		if (p == NULL)
 			return NULL;
 		b->data = p;

@@ -22,7 +22,7 @@ ntvm *ntvm_create(const ntvm_config *config)
 		return NULL;
 	if (cfg.backend && !backend_usable(cfg.backend))
 		return NULL;
-	ntvm *vm = calloc(1, sizeof *vm);
+	ntvm *vm = ntvm__heap.calloc(1, sizeof *vm);
 	if (vm == NULL)
 		return NULL;
 	if (cfg.backend) {
@@ -73,7 +73,7 @@ void ntvm__bump(ntvm *vm)
 struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm initial,
                                 ntvm_kind kind)
 {
-	struct ntvm__res *r = calloc(1, sizeof *r);
+	struct ntvm__res *r = ntvm__heap.calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
 	r->base = base;

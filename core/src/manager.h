@@ -77,6 +77,14 @@ static inline uint64_t ntvm__res_end(const struct ntvm__res *r) { return r->base
 static inline uint64_t ntvm__res_pages(const struct ntvm__res *r) { return r->size >> NTVM__PAGE_SHIFT; }
 static inline bool ntvm__is_page_aligned(uint64_t v) { return (v & (NTVM_PAGE_SIZE - 1)) == 0; }
 
+/* heap.c: every host allocation of the core goes through these */
+struct ntvm__heap_hooks {
+	void *(*malloc)(size_t size);
+	void *(*calloc)(size_t count, size_t size);
+	void *(*realloc)(void *ptr, size_t size);
+};
+extern struct ntvm__heap_hooks ntvm__heap;
+
 /* perm.c */
 ntvm_perm ntvm__effective_perm(ntvm_perm perm, bool dep_enabled);
 

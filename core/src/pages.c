@@ -117,7 +117,7 @@ void ntvm__shape_discard(struct ntvm__shape *s)
 static uint64_t *bits_copy(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
-	uint64_t *bits = malloc(bits_bytes(pages));
+	uint64_t *bits = ntvm__heap.malloc(bits_bytes(pages));
 	if (bits == NULL)
 		return NULL;
 	if (r->state == NTVM__MIXED) {
@@ -135,7 +135,7 @@ static uint64_t *bits_copy(const struct ntvm__res *r)
 static uint8_t *perms_copy(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
-	uint8_t *perms = malloc(pages ? pages : 1);
+	uint8_t *perms = ntvm__heap.malloc(pages ? pages : 1);
 	if (perms == NULL)
 		return NULL;
 	if (has_perm_array(r))
@@ -224,7 +224,7 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 	             : committed == count ? NTVM__ALL_COMMITTED : NTVM__MIXED;
 	out->perm = committed == 0 ? 0 : r->perm;
 	if (out->state == NTVM__MIXED) {
-		if ((out->bits = malloc(bits_bytes(count))) == NULL)
+		if ((out->bits = ntvm__heap.malloc(bits_bytes(count))) == NULL)
 			return false;
 		out->bits[0] = committed;
 		ntvm__bitmap_extract(out->bits + 1, bitmap_of(r), NTVM_BITMAP_WORDS(ntvm__res_pages(r)),
@@ -232,7 +232,7 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 	}
 	if (committed == 0 || !has_perm_array(r) || slice_uniform(r, first, count, &out->perm))
 		return true;
-	if ((out->perms = malloc(count)) == NULL) {
+	if ((out->perms = ntvm__heap.malloc(count)) == NULL) {
 		ntvm__shape_discard(out);
 		return false;
 	}

@@ -143,13 +143,13 @@ static bool build_storage(struct ntvm__res *r, const struct runs_summary *sum)
 	           : sum->committed == pages ? NTVM__ALL_COMMITTED : NTVM__MIXED;
 	r->perm = sum->committed ? sum->perm : 0;
 	if (r->state == NTVM__MIXED) {
-		if ((r->bits = calloc(1 + NTVM_BITMAP_WORDS(pages), sizeof(uint64_t))) == NULL)
+		if ((r->bits = ntvm__heap.calloc(1 + NTVM_BITMAP_WORDS(pages), sizeof(uint64_t))) == NULL)
 			return false;
 		r->bits[0] = sum->committed;
 	}
 	if (r->kind == NTVM_KIND_MMIO)
-		return (r->u.mmio = calloc(1, sizeof *r->u.mmio)) != NULL;
-	if (!sum->uniform && (r->u.perms = malloc(pages)) == NULL)
+		return (r->u.mmio = ntvm__heap.calloc(1, sizeof *r->u.mmio)) != NULL;
+	if (!sum->uniform && (r->u.perms = ntvm__heap.malloc(pages)) == NULL)
 		return false;
 	return true;
 }

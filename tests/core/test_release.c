@@ -13,6 +13,8 @@ TEST(release_whole)
 	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, BASE + 0x1000, 0), NTVM_E_INVALID_ARGUMENT);
 	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, BASE + 0x40000, 0), NTVM_E_NOT_RESERVED);
 	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, 0x7FFFFFFF0000ull, 0), NTVM_E_OUT_OF_RANGE);
+	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, 0x1000, 0), NTVM_E_OUT_OF_RANGE);
+	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, 0x1000, 0x1000), NTVM_E_OUT_OF_RANGE);
 	CHECK_OK(ntvm_release(vm, BASE, 0));
 	ntvm_stats st;
 	ntvm_get_stats(vm, &st);
