@@ -117,5 +117,50 @@ TEST(backend_without_mmio_support)
 	ntvm_destroy(vm); /* calls b.destroy */
 }
 
-TEST_MAIN(TEST_CASE(callbacks_get_guest_addresses), TEST_CASE(reads_mixing_ram_and_mmio),
+/* A backend that remembers the MMIO callbacks it was given, as a CPU
+ * emulator would, so the test can access the device "from the guest". */
+static ntvm_backend inner;
+static ntvm_mmio_read_fn seen_read;
+static ntvm_mmio_write_fn seen_write;
+static void *seen_user;
+
+static int spy_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_read_fn read,
+                        ntvm_mmio_write_fn write, void *user)
+{
+	seen_read = read;
+	seen_write = write;
+	seen_user = user;
+	return inner.map_mmio(ctx, address, size, read, write, user);
+}
+
+TEST(backend_callbacks_follow_rebinding)
+{
+	CHECK(ntvm__backend_mem_create(&inner));
+	ntvm_backend spy = inner;
+	spy.map_mmio = spy_map_mmio;
+	ntvm_config cfg = { .backend = &spy };
+	ntvm *vm = ntvm_create(&cfg);
+	struct device dev = { 0 };
+	CHECK_OK(ntvm_allocate_mmio(vm, BASE, 0x2000, dev_read, dev_write, &dev));
+	uint16_t v = 0xBEEF, back = 0;
+	seen_write(seen_user, BASE + 0x20, &v, sizeof v);
+	CHECK_EQ_U64(dev.writes, 1);
+	seen_read(seen_user, BASE + 0x20, &back, sizeof back);
+	CHECK_EQ_U64(back, 0xBEEF);
+	ntvm_buffer meta = { 0 };
+	CHECK_OK(ntvm_serialize(vm, true, &meta));
+	CHECK_OK(ntvm_deserialize(vm, meta.data, meta.size, true, NULL));
+	back = 1;
+	seen_read(seen_user, BASE + 0x20, &back, sizeof back); /* unbound: zeros */
+	CHECK_EQ_U64(back, 0);
+	seen_write(seen_user, BASE + 0x20, &v, sizeof v);      /* unbound: ignored */
+	CHECK_EQ_U64(dev.writes, 1);
+	CHECK_OK(ntvm_rebind_mmio(vm, BASE, dev_read, dev_write, &dev));
+	seen_read(seen_user, BASE + 0x20, &back, sizeof back);
+	CHECK_EQ_U64(back, 0xBEEF);
+	ntvm_buffer_free(&meta);
+	ntvm_destroy(vm);
+}
+
+TEST_MAIN(TEST_CASE(callbacks_get_guest_addresses), TEST_CASE(backend_callbacks_follow_rebinding), TEST_CASE(reads_mixing_ram_and_mmio),
           TEST_CASE(what_mmio_refuses), TEST_CASE(backend_without_mmio_support))

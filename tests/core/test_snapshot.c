@@ -202,6 +202,26 @@ TEST(specific_rejections_name_offset_and_reason)
 	ntvm_destroy(vm);
 }
 
+/* Two adjacent runs that say the same thing must be one run. */
+TEST(non_maximal_runs_are_rejected)
+{
+	ntvm *vm = ntvm_create(NULL);
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 0x2000, NTVM_PERM_RW, false, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_protect(vm, BASE + 0x1000, 0x1000, NTVM_PERM_READ, NULL));
+	ntvm_buffer meta = { 0 };
+	CHECK_OK(ntvm_serialize(vm, true, &meta));
+	CHECK_EQ_U64(meta.size, 48 + 26 + 2 * 10);
+	size_t second_perm = 48 + 26 + 10 + 9;
+	CHECK_EQ_U64(meta.data[second_perm], NTVM_PERM_READ);
+	meta.data[second_perm] = NTVM_PERM_RW;
+	ntvm_snapshot_error err = { 0 };
+	CHECK_STATUS(ntvm_deserialize(vm, meta.data, meta.size, true, &err), NTVM_E_MALFORMED);
+	CHECK_EQ_U64(err.offset, 48 + 26 + 10);
+	CHECK(strcmp(err.reason, "run not maximal") == 0);
+	ntvm_buffer_free(&meta);
+	ntvm_destroy(vm);
+}
+
 TEST(empty_manager_round_trip)
 {
 	ntvm *vm = ntvm_create(NULL);
@@ -224,4 +244,4 @@ TEST(empty_manager_round_trip)
 TEST_MAIN(TEST_CASE(full_round_trip_is_byte_identical), TEST_CASE(metadata_round_trip_is_byte_identical),
           TEST_CASE(restored_mmio_must_be_rebound), TEST_CASE(every_truncation_is_rejected_unchanged),
           TEST_CASE(corruptions_are_rejected_or_canonical), TEST_CASE(specific_rejections_name_offset_and_reason),
-          TEST_CASE(empty_manager_round_trip))
+          TEST_CASE(non_maximal_runs_are_rejected), TEST_CASE(empty_manager_round_trip))
