@@ -13,13 +13,16 @@
  */
 #include "nt_internal.h"
 
-/* The status of an access of kind `access` to the page holding `at`. */
-static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access, ntvm_perm *perm)
+/* The status of an access of kind `access` to the page holding `at`; *run
+ * receives the bytes from `at` that share that page's state (its region). */
+static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access, uint64_t *run)
 {
 	ntvm_region_info info;
+	*run = NT_PAGE - (at & (NT_PAGE - 1));
 	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !info.is_committed)
 		return NTVM_STATUS_ACCESS_VIOLATION;
-	*perm = info.perm;
+	if (info.length > at - info.start)
+		*run = info.length - (at - info.start);
 	if (info.perm & NTVM_PERM_GUARD)
 		return NTVM_STATUS_GUARD_PAGE_VIOLATION;
 	ntvm_perm a = info.perm & NTVM_PERM_ACCESS_MASK;
@@ -40,20 +43,21 @@ static size_t chunk_len(uint64_t at, size_t left)
 	return room < left ? (size_t)room : left;
 }
 
-/* Where the access faults: the number of bytes that go through first. */
+/* Where the access faults: the number of bytes that go through first.
+ * Whole regions are skipped at once, so a long access costs one lookup per
+ * region, not per page. */
 static ntvm_ntstatus find_fault(const ntvm *vm, uint64_t address, size_t length, uint32_t access,
                                 size_t *done)
 {
 	size_t offset = 0;
 	while (offset < length) {
-		uint64_t at = address + offset;
-		ntvm_perm perm;
-		ntvm_ntstatus st = page_status(vm, at, access, &perm);
+		uint64_t run;
+		ntvm_ntstatus st = page_status(vm, address + offset, access, &run);
 		if (st != NTVM_STATUS_SUCCESS) {
 			*done = offset;
 			return st;
 		}
-		offset += chunk_len(at, length - offset);
+		offset += run < length - offset ? (size_t)run : length - offset;
 	}
 	*done = length;
 	return NTVM_STATUS_SUCCESS;

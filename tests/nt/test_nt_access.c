@@ -4,6 +4,8 @@
  * profiles answer alike here (access-* recordings under Wine 8.0 agree with
  * windows-semantics.md).
  */
+#include <stdlib.h>
+
 #include "nt_test.h"
 
 static const ntvm_behaviour profiles[2] = { WIN, WINE };
@@ -140,6 +142,31 @@ TEST(writecopy_view)
 	ntvm_destroy(vm);
 }
 
+/* A long write crosses regions run by run and stops at the first page
+ * without write access; everything before it is written. */
+TEST(long_write)
+{
+	ntvm *vm = nt_vm(WIN);
+	size_t len = 0x40000;
+	uint8_t *buf = malloc(len);
+	CHECK(buf != NULL);
+	if (buf == NULL)
+		return;
+	memset(buf, 0x3c, len);
+	uint64_t fault = 0;
+	CHECK_OUT(nt_alloc(vm, X, len, RC, RW), S_OK, X, len);
+	CHECK_EQ_U64(nt_prot(vm, X + 0x8000, 0x1000, NTVM_PAGE_EXECUTE_READWRITE).st, S_OK);
+	CHECK_EQ_U64(nt_prot(vm, X + 0x30000, 0x1000, NTVM_PAGE_READONLY).st, S_OK);
+	CHECK_EQ_U64(ntvm_nt_access(vm, X + 0x10, buf, len - 0x10, NTVM_ACCESS_WRITE, &fault),
+	             NTVM_STATUS_ACCESS_VIOLATION);
+	CHECK_EQ_U64(fault, X + 0x30000);
+	memset(buf, 0, len);
+	CHECK_EQ_U64(ntvm_nt_access(vm, X, buf, len, NTVM_ACCESS_READ, NULL), S_OK);
+	CHECK(buf[0xF] == 0 && buf[0x10] == 0x3c && buf[0x2FFFF] == 0x3c && buf[0x30000] == 0);
+	free(buf);
+	ntvm_destroy(vm);
+}
+
 /* Bad arguments: no access kind, NULL data for a read or write. */
 TEST(bad_arguments)
 {
@@ -154,4 +181,5 @@ TEST(bad_arguments)
 }
 
 TEST_MAIN(TEST_CASE(access_violations), TEST_CASE(partial_write), TEST_CASE(guard_pages),
-          TEST_CASE(execute_and_dep), TEST_CASE(writecopy_view), TEST_CASE(bad_arguments))
+          TEST_CASE(execute_and_dep), TEST_CASE(writecopy_view), TEST_CASE(long_write),
+          TEST_CASE(bad_arguments))
