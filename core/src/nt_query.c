@@ -105,11 +105,13 @@ static ntvm_ntstatus query_region(const ntvm *vm, const ntvm_region_info *info, 
 	}
 	ntvm_memory_region_information ri;
 	fill_region(vm, info, &ri);
+	/* Whole fields only, as far as the buffer reaches (probe: 0x1f bytes
+	 * get the first 0x18). */
 	size_t written = sizeof ri;
 	if (nt_profile_alternative(vm, NT_SIT_QUERY_REGION_INFO_FIELDS))
 		written = offsetof(ntvm_memory_region_information, PartitionId);
-	if (written > length)
-		written = (size_t)length;
+	while (written > length)
+		written -= sizeof(uint64_t);
 	memcpy(buffer, &ri, written);
 	if (return_length)
 		*return_length = sizeof ri;
