@@ -131,7 +131,8 @@ TEST(region_information)
 		CHECK_EQ_U64(ri.CommitSize, 0xCCCCCCCCCCCCCCCCull);
 		CHECK_EQ_U64(region_info(vm, X, &ri, 0x2f), S_OK);
 		CHECK_EQ_U64(ri.CommitSize, w ? 0x2000 : 0);
-		CHECK_EQ_U64(ri.PartitionId, 0xCCCCCCCCCCCCCCCCull);
+		CHECK_EQ_U64(ri.PartitionId, w ? 0 : 0xCCCCCCCCCCCCCCCCull);
+		CHECK_EQ_U64(ri.NodePreference, 0xCCCCCCCCCCCCCCCCull);
 		CHECK_EQ_U64(region_info(vm, X, &ri, 0x17), NTVM_STATUS_INFO_LENGTH_MISMATCH);
 		CHECK_EQ_U64(region_info(vm, MAX64 + 1, &ri, sizeof ri), NTVM_STATUS_INVALID_PARAMETER);
 		uint32_t st = region_info(vm, X + 0x20000, &ri, sizeof ri);
