@@ -120,6 +120,7 @@ static void exec_access(fuzz_run *run, const fuzz_record *r)
 void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r)
 {
 	uint64_t before = ntvm_layout_version(run->vm);
+	size_t logged = run->done;
 	switch (r->b[0]) {
 	case FOP_LITERAL: fuzz_set_literal(&run->env, r); return;
 	case FOP_NT_ALLOC: exec_alloc(run, r); break;
@@ -128,6 +129,8 @@ void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r)
 	case FOP_NT_QUERY: exec_query(run, r); break;
 	default: exec_access(run, r); break;
 	}
+	if (run->done == logged) /* skipped (fuzz_huge_end) */
+		return;
 	const fuzz_log *l = &run->log[run->done - 1];
 	bool changes_layout = r->b[0] == FOP_NT_ALLOC || r->b[0] == FOP_NT_FREE ||
 	                      r->b[0] == FOP_NT_PROTECT;

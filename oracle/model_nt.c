@@ -11,62 +11,160 @@
 
 #include <string.h>
 
-#define ALLOC_TYPES (NTVM_MEM_COMMIT | NTVM_MEM_RESERVE | NTVM_MEM_RESET | NTVM_MEM_TOP_DOWN)
+#define TYPE_KNOWN \
+	(NTVM_MEM_COMMIT | NTVM_MEM_RESERVE | NTVM_MEM_RESET | NTVM_MEM_TOP_DOWN | NTVM_MEM_WRITE_WATCH)
+#define TYPE_ACTION (NTVM_MEM_COMMIT | NTVM_MEM_RESERVE | NTVM_MEM_RESET)
+#define MODIFIERS (NTVM_PAGE_GUARD | NTVM_PAGE_NOCACHE | NTVM_PAGE_WRITECOMBINE)
+#define CACHE_PERMS (NTVM_PERM_NOCACHE | NTVM_PERM_WRITECOMBINE)
 
 static const model_nt_rules *rules(const model *m)
 {
 	return model_nt_rules_for(m->behaviour);
 }
 
-/* The page range [*lo, *end) covering [address, address+size); false if it wraps. */
-static bool page_span(uint64_t address, uint64_t size, uint64_t align_lo, uint64_t *lo,
-                      uint64_t *end)
-{
-	*lo = address - address % align_lo;
-	if (size > UINT64_MAX - address)
-		return false;
-	uint64_t last = address + size;
-	if (last % MODEL_PAGE && last > UINT64_MAX - (MODEL_PAGE - last % MODEL_PAGE))
-		return false;
-	*end = last % MODEL_PAGE ? last + (MODEL_PAGE - last % MODEL_PAGE) : last;
-	return true;
-}
-
+/* The protection value: valid for this profile?  *perm receives it. */
 static ntvm_ntstatus protection(const model *m, uint32_t protect, ntvm_perm *perm)
 {
-	const model_nt_rules *r = rules(m);
-	if (!model_perm_from_page(protect, perm) || (*perm & NTVM_PERM_WRITECOPY))
+	const model_nt_rules *rl = rules(m);
+	uint32_t base = protect & 0xFF;
+	bool noaccess = base == NTVM_PAGE_NOACCESS;
+	if (protect & ~(0xFFu | MODIFIERS)) {
+		if (!rl->ignore_unknown_prot_bits)
+			return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+		protect &= 0xFFu | MODIFIERS;
+	}
+	if (base == 0 || (base & (base - 1)))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	if (r->reject_guard_noaccess && (protect & NTVM_PAGE_GUARD) &&
-	    (protect & 0xFF) == NTVM_PAGE_NOACCESS)
+	if ((rl->reject_guard_noaccess && noaccess && (protect & NTVM_PAGE_GUARD)) ||
+	    (rl->reject_cache_noaccess && noaccess &&
+	     (protect & (NTVM_PAGE_NOCACHE | NTVM_PAGE_WRITECOMBINE))) ||
+	    (rl->reject_two_modifiers && __builtin_popcount(protect & MODIFIERS) > 1))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	if (r->reject_nocache_writecombine && (protect & NTVM_PAGE_NOCACHE) &&
-	    (protect & NTVM_PAGE_WRITECOMBINE))
-		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	if (!rl->keep_writecombine)
+		protect &= ~NTVM_PAGE_WRITECOMBINE;
+	return model_perm_from_page(protect, perm) ? NTVM_STATUS_SUCCESS
+	                                           : NTVM_STATUS_INVALID_PAGE_PROTECTION;
+}
+
+/* PAGE_NOCACHE (and a kept PAGE_WRITECOMBINE) belong to the allocation
+ * (spec, kernel32 test_VirtualAlloc). */
+static ntvm_perm page_perm(const model_resv *r, ntvm_perm perm)
+{
+	return (ntvm_perm)((perm & ~CACHE_PERMS) | (r->initial_perm & CACHE_PERMS));
+}
+
+/* The reservation holding all of [lo, lo+len), or NULL. */
+static model_resv *holder(const model *m, uint64_t lo, uint64_t len)
+{
+	model_resv *r = model_find_resv(m, lo);
+	return r && len <= r->length - (lo - r->base) ? r : NULL;
+}
+
+/* ---- NtAllocateVirtualMemory ---- */
+
+typedef struct alloc_call {
+	model *m;
+	const model_nt_rules *rl;
+	uint64_t in_base, in_size, zero_bits;
+	uint32_t type, protect;
+	uint64_t lo, len, limit;
+	bool no_fit;
+	ntvm_perm perm;
+} alloc_call;
+
+typedef ntvm_ntstatus (*alloc_check)(alloc_call *c);
+
+static ntvm_ntstatus check_zero_size(alloc_call *c)
+{
+	return c->in_size == 0 ? c->rl->alloc_zero_size : NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus check_zero_bits(alloc_call *c)
+{
+	uint64_t zb = c->zero_bits;
+	c->limit = UINT64_MAX;
+	if (zb >= 22 && zb <= 31)
+		return NTVM_STATUS_INVALID_PARAMETER_3;
+	if (zb >= 1 && zb <= 21) /* addr >> (32 - zb) == 0 */
+		c->limit = (1ull << (32 - zb)) - 1;
+	if (zb > 32 && zb < 0xFFFF && !c->rl->small_zero_bits_masks)
+		return NTVM_STATUS_INVALID_PARAMETER_3;
+	if (zb >= 32) /* a mask: only its leading zero bits matter */
+		c->limit = UINT64_MAX >> __builtin_clzll(zb);
+	if ((zb >> 63) && !c->rl->top_bit_mask_unlimited)
+		c->no_fit = true;
+	if (c->limit > c->m->max_address)
+		c->limit = c->m->max_address;
 	return NTVM_STATUS_SUCCESS;
 }
 
-/* PAGE_NOCACHE belongs to the allocation (spec, kernel32 test_VirtualAlloc). */
-static ntvm_perm page_perm(const model_resv *r, ntvm_perm perm)
+static ntvm_ntstatus check_size_limit(alloc_call *c)
 {
-	return (ntvm_perm)((perm & ~NTVM_PERM_NOCACHE) | (r->initial_perm & NTVM_PERM_NOCACHE));
+	return c->in_size > c->m->max_address + 1 ? c->rl->alloc_size_above_limit
+	                                          : NTVM_STATUS_SUCCESS;
 }
 
-/* Highest address zero_bits allows; false: STATUS_INVALID_PARAMETER_3. */
-static bool zero_bits_limit(const model *m, uint64_t zero_bits, uint64_t *limit)
+static ntvm_ntstatus check_range_max(alloc_call *c)
 {
-	*limit = m->max_address;
-	if (zero_bits == 0)
-		return true;
-	if (zero_bits <= 21)
-		*limit = (1ull << (32 - zero_bits)) - 1;
-	else if (zero_bits < 32)
-		return false;
-	else
-		*limit = UINT64_MAX >> __builtin_clzll(zero_bits);
-	if (*limit > m->max_address)
-		*limit = m->max_address;
-	return true;
+	uint64_t max = c->m->max_address;
+	if (c->in_base == 0)
+		return check_size_limit(c);
+	if (c->in_base > max)
+		return c->rl->alloc_base_above_max;
+	if (c->in_size > max + 1 - c->in_base)
+		return c->rl->alloc_range_past_max;
+	return NTVM_STATUS_SUCCESS;
+}
+
+/* Base rounds down (64 KiB for a reservation, else a page), the end up to a page. */
+static ntvm_ntstatus check_range_round(alloc_call *c)
+{
+	uint64_t align = (c->type & NTVM_MEM_RESERVE) ? MODEL_GRANULE : MODEL_PAGE;
+	uint64_t end = c->in_base + c->in_size; /* <= max + 1: checked before */
+	end += (MODEL_PAGE - end % MODEL_PAGE) % MODEL_PAGE;
+	c->lo = c->in_base - c->in_base % align;
+	c->len = end - c->lo;
+	if (c->in_base != 0 && c->lo < NTVM_MIN_ADDRESS)
+		return c->rl->alloc_base_below_min;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus check_type(alloc_call *c)
+{
+	uint32_t t = c->type;
+	if (t == NTVM_MEM_RESET_UNDO)
+		return c->rl->reset_undo;
+	if ((t & ~TYPE_KNOWN) || !(t & TYPE_ACTION))
+		return c->rl->alloc_bad_type;
+	if ((t & NTVM_MEM_RESET) && t != NTVM_MEM_RESET && !c->rl->reset_combines)
+		return c->rl->alloc_bad_type;
+	if ((t & NTVM_MEM_WRITE_WATCH) && !(t & NTVM_MEM_RESERVE))
+		return c->rl->write_watch_no_reserve;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus check_protection(alloc_call *c)
+{
+	return protection(c->m, c->protect, &c->perm);
+}
+
+static ntvm_ntstatus run_alloc_checks(alloc_call *c)
+{
+	static const alloc_check windows_order[] = {
+		check_zero_bits, check_type, check_protection, check_range_max, check_zero_size,
+		check_range_round,
+	};
+	static const alloc_check wine_order[] = {
+		check_zero_size, check_zero_bits, check_size_limit, check_range_max, check_range_round,
+		check_type,
+	};
+	const alloc_check *list = c->rl->wine_check_order ? wine_order : windows_order;
+	for (size_t i = 0; i < 6; i++) {
+		ntvm_ntstatus st = list[i](c);
+		if (st != NTVM_STATUS_SUCCESS)
+			return st;
+	}
+	return NTVM_STATUS_SUCCESS;
 }
 
 static bool choice_ok(const model *m, uint64_t base, uint64_t size, uint64_t limit, bool top_down)
@@ -79,122 +177,169 @@ static bool choice_ok(const model *m, uint64_t base, uint64_t size, uint64_t lim
 	return model_find_free(m, size, MODEL_GRANULE, base, base + (size - 1), false) == base;
 }
 
-static uint64_t choose_base(const model *m, uint64_t size, uint64_t limit, bool top_down)
+/* A system-chosen base: the harness's suggestion if it is a valid answer. */
+static uint64_t choose_base(const alloc_call *c)
 {
-	uint64_t base;
-	if (choice_ok(m, m->nt_choice, size, limit, top_down))
+	const model *m = c->m;
+	bool top_down = (c->type & NTVM_MEM_TOP_DOWN) != 0;
+	uint64_t base = 0;
+	if (c->no_fit || c->limit < NTVM_MIN_ADDRESS)
+		return 0;
+	if (choice_ok(m, m->nt_choice, c->len, c->limit, top_down))
 		return m->nt_choice;
 	if (top_down)
-		return model_find_free(m, size, MODEL_GRANULE, NTVM_MIN_ADDRESS, limit, true);
-	base = model_find_free(m, size, MODEL_GRANULE, m->default_address, limit, false);
-	return base ? base : model_find_free(m, size, MODEL_GRANULE, NTVM_MIN_ADDRESS, limit, false);
+		return model_find_free(m, c->len, MODEL_GRANULE, NTVM_MIN_ADDRESS, c->limit, true);
+	if (m->default_address <= c->limit)
+		base = model_find_free(m, c->len, MODEL_GRANULE, m->default_address, c->limit, false);
+	return base ? base : model_find_free(m, c->len, MODEL_GRANULE, NTVM_MIN_ADDRESS, c->limit, false);
 }
 
-static ntvm_ntstatus nt_reserve(model *m, uint64_t *base, uint64_t *size, uint64_t lo,
-                                uint64_t len, uint64_t limit, uint32_t type, uint32_t protect)
+static ntvm_ntstatus path_reserve(alloc_call *c)
 {
-	ntvm_perm perm;
-	model_perm_from_page(protect, &perm);
-	if (*base) {
-		if (model_find_free(m, len, MODEL_GRANULE, lo, lo + (len - 1), false) != lo)
-			return NTVM_STATUS_CONFLICTING_ADDRESSES;
-	} else {
-		lo = choose_base(m, len, limit, (type & NTVM_MEM_TOP_DOWN) != 0);
-		if (!lo)
+	ntvm_ntstatus st = check_protection(c);
+	if (st != NTVM_STATUS_SUCCESS)
+		return st;
+	if (c->perm & NTVM_PERM_WRITECOPY) /* not for private memory */
+		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	if (c->in_base == 0) {
+		if ((c->lo = choose_base(c)) == 0)
 			return NTVM_STATUS_NO_MEMORY;
+	} else if (!model_range_free(c->m, c->lo, c->lo + (c->len - 1))) {
+		return NTVM_STATUS_CONFLICTING_ADDRESSES;
 	}
-	if (!model_insert_resv(m, lo, len, perm, NTVM_KIND_PRIVATE, (type & NTVM_MEM_COMMIT) != 0,
-	                       perm))
+	if (!model_insert_resv(c->m, c->lo, c->len, c->perm, NTVM_KIND_PRIVATE,
+	                       (c->type & NTVM_MEM_COMMIT) != 0, c->perm))
 		return NTVM_STATUS_NO_MEMORY;
-	m->version++;
-	*base = lo;
-	*size = len;
+	c->m->version++;
 	return NTVM_STATUS_SUCCESS;
 }
 
-/* MEM_COMMIT without MEM_RESERVE at an explicit base, or MEM_RESET. */
-static ntvm_ntstatus nt_commit(model *m, uint64_t *base, uint64_t *size, uint64_t lo,
-                               uint64_t end, uint32_t type, uint32_t protect)
+static ntvm_ntstatus path_commit(alloc_call *c)
 {
-	model_resv *r = model_find_resv(m, lo);
-	bool reset = (type & NTVM_MEM_RESET) != 0;
-	ntvm_perm perm;
-	if (!r || end > r->base + r->length)
-		return reset ? rules(m)->reset_outside : rules(m)->commit_outside;
-	model_perm_from_page(protect, &perm);
-	if (!reset && !model_set_pages(m, r, lo, end, true, page_perm(r, perm)))
-		return NTVM_STATUS_NO_MEMORY;
-	*base = lo;
-	*size = end - lo;
-	return NTVM_STATUS_SUCCESS;
+	model_resv *r = holder(c->m, c->lo, c->len);
+	ntvm_ntstatus st;
+	if (!r)
+		return c->rl->commit_outside;
+	if ((st = check_protection(c)) != NTVM_STATUS_SUCCESS)
+		return st;
+	if (r->kind != NTVM_KIND_PRIVATE)
+		return NTVM_STATUS_ALREADY_COMMITTED;
+	if (c->perm & NTVM_PERM_WRITECOPY)
+		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	return model_set_pages(c->m, r, c->lo, c->lo + c->len, true, page_perm(r, c->perm))
+	               ? NTVM_STATUS_SUCCESS
+	               : NTVM_STATUS_NO_MEMORY;
+}
+
+/* MEM_RESET: the range must lie in one allocation; nothing observable changes. */
+static ntvm_ntstatus path_reset(alloc_call *c)
+{
+	if (c->rl->reset_checks_protection && check_protection(c) != NTVM_STATUS_SUCCESS)
+		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	return holder(c->m, c->lo, c->len) ? NTVM_STATUS_SUCCESS : c->rl->commit_outside;
 }
 
 ntvm_ntstatus model_nt_allocate(model *m, uint64_t *base, uint64_t zero_bits, uint64_t *size,
                                 uint32_t type, uint32_t protect)
 {
-	const model_nt_rules *r = rules(m);
-	uint64_t limit, lo = 0, end = 0;
-	ntvm_perm perm;
-	ntvm_ntstatus st;
-	if (*size == 0)
-		return NTVM_STATUS_INVALID_PARAMETER;
-	if (!zero_bits_limit(m, zero_bits, &limit))
-		return NTVM_STATUS_INVALID_PARAMETER_3;
-	if (type & NTVM_AT_ROUND_TO_PAGE)
-		return r->alloc_round_to_page;
-	if (!(type & (NTVM_MEM_COMMIT | NTVM_MEM_RESERVE | NTVM_MEM_RESET)) || (type & ~ALLOC_TYPES) ||
-	    ((type & NTVM_MEM_RESET) && type != NTVM_MEM_RESET))
-		return NTVM_STATUS_INVALID_PARAMETER;
-	if (*base) {
-		uint64_t align = (type & NTVM_MEM_RESERVE) ? MODEL_GRANULE : MODEL_PAGE;
-		if (!page_span(*base, *size, align, &lo, &end) || end - 1 > m->max_address)
-			return r->alloc_range_too_high;
-		if (lo < NTVM_MIN_ADDRESS)
-			return r->alloc_base_too_low;
-	} else if (!page_span(0, *size, MODEL_PAGE, &lo, &end)) {
-		return NTVM_STATUS_INVALID_PARAMETER;
-	}
-	if (type & NTVM_MEM_RESET)
-		return nt_commit(m, base, size, lo, end, type, protect);
-	if ((st = protection(m, protect, &perm)) != NTVM_STATUS_SUCCESS)
+	alloc_call c = {m, rules(m), *base, *size, zero_bits, type, protect, 0, 0, 0, false, 0};
+	ntvm_ntstatus st = run_alloc_checks(&c);
+	if (st != NTVM_STATUS_SUCCESS)
 		return st;
-	if ((type & NTVM_MEM_RESERVE) || !*base)
-		return nt_reserve(m, base, size, lo, end - lo, limit, type, protect);
-	return nt_commit(m, base, size, lo, end, type, protect);
+	if ((type & NTVM_MEM_RESERVE) || c.in_base == 0)
+		st = path_reserve(&c);
+	else if (type & (NTVM_MEM_RESET | NTVM_MEM_RESET_UNDO))
+		st = path_reset(&c);
+	else
+		st = path_commit(&c);
+	if (st != NTVM_STATUS_SUCCESS)
+		return st;
+	*base = c.lo;
+	*size = c.len;
+	return NTVM_STATUS_SUCCESS;
+}
+
+/* ---- NtFreeVirtualMemory and NtProtectVirtualMemory ---- */
+
+/* Base and size limits shared by free and protect. */
+static ntvm_ntstatus check_limits(const model *m, uint64_t base, uint64_t size,
+                                  ntvm_ntstatus base_above_max)
+{
+	if (base > m->max_address && base_above_max != NTVM_STATUS_SUCCESS)
+		return base_above_max;
+	if (base <= m->max_address && size > m->max_address + 1 - base)
+		return rules(m)->size_past_max;
+	return NTVM_STATUS_SUCCESS;
+}
+
+/* The pages covering [base, base+size): false if the end passes 2^64.
+ * For NtFree a size of 0 stays 0 ("the whole allocation"). */
+static bool round_pages(const model *m, uint64_t base, uint64_t size, bool zero_stays,
+                        uint64_t *lo, uint64_t *len)
+{
+	*lo = base - base % MODEL_PAGE;
+	if (size == 0 && zero_stays) {
+		*len = 0;
+		return true;
+	}
+	if (rules(m)->size_round_wraps) { /* Wine: modulo 2^64 */
+		*len = (size + base % MODEL_PAGE + MODEL_PAGE - 1) & ~(MODEL_PAGE - 1);
+		return true;
+	}
+	if (size > UINT64_MAX - base)
+		return false;
+	uint64_t end = base + size;
+	if (end % MODEL_PAGE && end > UINT64_MAX - MODEL_PAGE)
+		return false;
+	*len = end + (MODEL_PAGE - end % MODEL_PAGE) % MODEL_PAGE - *lo;
+	return true;
+}
+
+static ntvm_ntstatus free_checks(const model *m, uint64_t lo, uint64_t len, uint32_t type,
+                                 model_resv **out)
+{
+	const model_nt_rules *rl = rules(m);
+	model_resv *r = model_find_resv(m, lo);
+	if (!r)
+		return rl->free_not_allocated;
+	if (len > r->length - (lo - r->base))
+		return rl->free_past_allocation;
+	if (r->kind != NTVM_KIND_PRIVATE)
+		return NTVM_STATUS_UNABLE_TO_DELETE_SECTION;
+	if (len == 0 && lo != r->base)
+		return NTVM_STATUS_FREE_VM_NOT_AT_BASE;
+	if (type == NTVM_MEM_RELEASE && len != 0 && rl->release_nonzero_size != NTVM_STATUS_SUCCESS)
+		return rl->release_nonzero_size;
+	*out = r;
+	return NTVM_STATUS_SUCCESS;
 }
 
 ntvm_ntstatus model_nt_free(model *m, uint64_t *base, uint64_t *size, uint32_t type)
 {
 	const model_nt_rules *rl = rules(m);
-	uint64_t lo, end;
+	uint64_t lo, len;
+	model_resv *r = NULL;
+	ntvm_ntstatus st;
 	if (type != NTVM_MEM_DECOMMIT && type != NTVM_MEM_RELEASE)
-		return NTVM_STATUS_INVALID_PARAMETER;
-	if (!page_span(*base, *size, MODEL_PAGE, &lo, &end))
-		return NTVM_STATUS_INVALID_PARAMETER;
-	model_resv *r = model_find_resv(m, lo);
-	if (!r)
-		return rl->free_not_allocated;
-	uint64_t r_end = r->base + r->length;
-	if (*size == 0) {
-		if (lo != r->base)
-			return NTVM_STATUS_FREE_VM_NOT_AT_BASE;
-		end = r_end;
-	} else if (end > r_end) {
-		return NTVM_STATUS_UNABLE_TO_FREE_VM;
-	}
+		return rl->free_bad_type;
+	if ((st = check_limits(m, *base, *size, rl->free_base_above_max)) != NTVM_STATUS_SUCCESS)
+		return st;
+	if (!round_pages(m, *base, *size, true, &lo, &len))
+		return rl->free_past_allocation;
+	if ((st = free_checks(m, lo, len, type, &r)) != NTVM_STATUS_SUCCESS)
+		return st;
+	uint64_t from = len ? lo : r->base, to = len ? lo + len : r->base + r->length;
 	if (type == NTVM_MEM_RELEASE) {
-		if ((lo != r->base || end != r_end) && !rl->partial_release)
-			return rl->partial_release_status;
-		if (!model_cut_resv(m, r, lo, end))
+		if (!model_cut_resv(m, r, from, to))
 			return NTVM_STATUS_NO_MEMORY;
-		*size = end - lo;
+		len = to - from;
 	} else {
-		if (!model_set_pages(m, r, lo, end, false, NTVM_PERM_NONE))
+		if (!model_set_pages(m, r, from, to, false, NTVM_PERM_NONE))
 			return NTVM_STATUS_NO_MEMORY;
-		model_drop_pages(m, lo, end);
-		*size = *size ? end - lo : 0; /* spec: MEM_DECOMMIT with size 0 returns size 0 */
+		model_drop_pages(m, from, to); /* spec: MEM_DECOMMIT with size 0 returns size 0 */
 	}
 	*base = lo;
+	*size = len;
 	return NTVM_STATUS_SUCCESS;
 }
 
@@ -202,28 +347,31 @@ ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_
                                uint32_t *old_protect)
 {
 	const model_nt_rules *rl = rules(m);
-	ntvm_perm perm;
-	ntvm_ntstatus prot_st = protection(m, protect, &perm);
-	uint64_t lo, end;
-	if (rl->protect_checks_protection_first && prot_st != NTVM_STATUS_SUCCESS)
-		return prot_st;
-	if (!page_span(*base, *size, MODEL_PAGE, &lo, &end))
+	bool value_first = rl->protect_checks_protection_first;
+	ntvm_perm perm = 0;
+	ntvm_ntstatus value = protection(m, protect, &perm), st;
+	uint64_t lo, len;
+	if (value_first && value != NTVM_STATUS_SUCCESS)
+		return value;
+	if ((st = check_limits(m, *base, *size, rl->protect_base_above_max)) != NTVM_STATUS_SUCCESS)
+		return st;
+	model_resv *r = round_pages(m, *base, *size, false, &lo, &len) ? holder(m, lo, len) : NULL;
+	if (!r)
 		return rl->protect_outside;
-	if (lo == 0)
-		return rl->protect_null;
-	model_resv *r = model_find_resv(m, lo);
-	if (!r || end > r->base + r->length)
-		return rl->protect_outside;
-	const model_run *first = model_find_run(r, lo);
-	if (!first->committed || !model_all_committed(r, lo, end))
+	bool writecopy = value == NTVM_STATUS_SUCCESS && r->kind == NTVM_KIND_PRIVATE &&
+	                 (perm & NTVM_PERM_WRITECOPY);
+	if (value_first && writecopy)
+		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	/* size 0 still needs the first page committed: it reports *old */
+	if (!model_all_committed(r, lo, lo + (len ? len : MODEL_PAGE)))
 		return NTVM_STATUS_NOT_COMMITTED;
-	if (prot_st != NTVM_STATUS_SUCCESS)
-		return prot_st;
-	uint32_t old = model_perm_to_page(first->perm);
-	if (end > lo && !model_set_pages(m, r, lo, end, true, page_perm(r, perm)))
+	if (!value_first && (value != NTVM_STATUS_SUCCESS || writecopy))
+		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	uint32_t old = model_perm_to_page(model_find_run(r, lo)->perm);
+	if (len && !model_set_pages(m, r, lo, lo + len, true, page_perm(r, perm)))
 		return NTVM_STATUS_NO_MEMORY;
 	*base = lo;
-	*size = end - lo;
+	*size = len;
 	*old_protect = old;
 	return NTVM_STATUS_SUCCESS;
 }
@@ -267,8 +415,8 @@ ntvm_ntstatus model_nt_query(const model *m, uint64_t address, ntvm_memory_basic
 static bool allowed(const model *m, ntvm_perm perm, uint32_t access)
 {
 	switch (access) {
-	case NTVM_ACCESS_READ:
-		return (perm & NTVM_PERM_READ) != 0;
+	case NTVM_ACCESS_READ: /* x86: execute-only pages read (core's choice, Wine's too) */
+		return (perm & NTVM_PERM_ACCESS_MASK) != 0;
 	case NTVM_ACCESS_WRITE:
 		return (perm & NTVM_PERM_WRITE) != 0;
 	default:

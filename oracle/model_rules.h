@@ -22,22 +22,47 @@ typedef struct model_core_rules {
 	bool committed_is_reserved;      /* region_info: is_reserved is true for committed pages too */
 } model_core_rules;
 
-/* One row per situation where the NT layer's answer depends on the profile. */
+/*
+ * One field per situation where the NT layer's answer depends on the
+ * profile.  A status field holds the answer (STATUS_SUCCESS: "no such check,
+ * carry on"); a bool field says which of two behaviours applies.
+ */
 typedef struct model_nt_rules {
 	const char *name;
-	ntvm_ntstatus alloc_base_too_low;     /* explicit base below 0x10000 */
-	ntvm_ntstatus alloc_range_too_high;   /* explicit range past the highest user address */
-	ntvm_ntstatus alloc_round_to_page;    /* AT_ROUND_TO_PAGE in the type */
-	ntvm_ntstatus commit_outside;         /* commit touching free memory or two allocations */
-	ntvm_ntstatus reset_outside;          /* MEM_RESET outside one allocation */
-	bool reject_guard_noaccess;           /* PAGE_GUARD|PAGE_NOACCESS */
-	bool reject_nocache_writecombine;     /* PAGE_NOCACHE|PAGE_WRITECOMBINE */
-	ntvm_ntstatus free_not_allocated;     /* free of memory no allocation holds */
-	bool partial_release;                 /* MEM_RELEASE of part of an allocation splits it */
-	ntvm_ntstatus partial_release_status; /* when partial_release is false */
-	ntvm_ntstatus protect_null;           /* NtProtect at (rounded) address 0 */
-	ntvm_ntstatus protect_outside;        /* NtProtect on free memory or across allocations */
-	bool protect_checks_protection_first; /* protection value checked before the range */
+	/* NtAllocateVirtualMemory */
+	bool wine_check_order;                /* size 0 first ... type last (Wine) */
+	ntvm_ntstatus alloc_zero_size;        /* *size == 0 */
+	ntvm_ntstatus alloc_bad_type;         /* unknown type bits, or no COMMIT/RESERVE/RESET */
+	bool reset_combines;                  /* MEM_RESET may come with other bits */
+	ntvm_ntstatus reset_undo;             /* MEM_RESET_UNDO alone */
+	ntvm_ntstatus write_watch_no_reserve; /* MEM_WRITE_WATCH without MEM_RESERVE */
+	bool small_zero_bits_masks;           /* zero_bits 33..0xFFFE are masks (else _3) */
+	bool top_bit_mask_unlimited;          /* a mask with bit 63: no limit (else nothing fits) */
+	ntvm_ntstatus alloc_size_above_limit; /* *size above highest address + 1 */
+	ntvm_ntstatus alloc_base_above_max;
+	ntvm_ntstatus alloc_range_past_max;
+	ntvm_ntstatus alloc_base_below_min;
+	ntvm_ntstatus commit_outside;         /* commit / reset touching free memory or two allocations */
+	bool reset_checks_protection;
+	/* protection values */
+	bool ignore_unknown_prot_bits;        /* 0x800 and up */
+	bool reject_guard_noaccess;
+	bool reject_cache_noaccess;           /* NOCACHE or WRITECOMBINE with NOACCESS */
+	bool reject_two_modifiers;            /* two of GUARD, NOCACHE, WRITECOMBINE */
+	bool keep_writecombine;               /* else it is dropped */
+	/* NtProtectVirtualMemory */
+	bool protect_checks_protection_first;
+	ntvm_ntstatus protect_outside;        /* free memory (NULL too) or across allocations */
+	ntvm_ntstatus protect_base_above_max;
+	/* NtProtect / NtFree */
+	ntvm_ntstatus size_past_max;          /* base + size past the highest address */
+	bool size_round_wraps;                /* page rounding of the size wraps modulo 2^64 */
+	/* NtFreeVirtualMemory */
+	ntvm_ntstatus free_bad_type;
+	ntvm_ntstatus free_base_above_max;
+	ntvm_ntstatus free_not_allocated;
+	ntvm_ntstatus free_past_allocation;
+	ntvm_ntstatus release_nonzero_size;   /* SUCCESS: the allocation shrinks or splits */
 } model_nt_rules;
 
 extern const model_core_rules model_core;
