@@ -8,8 +8,7 @@
  * error.  Addresses outside the user range are left alone: the real call
  * rejects them, and recording that rejection is the point of edge scripts.
  */
-#include <windows.h>
-
+#include "ntvm/ntdefs.h"
 #include "recorder.h"
 
 #define USER_LOW 0x10000ull
@@ -36,16 +35,16 @@ int rec_guard_foreign(const struct rec_nt *nt, const struct rec_owner *o, uint64
 	if (end > USER_HIGH + 1 || end <= a)
 		end = USER_HIGH + 1;
 	for (int i = 0; i < MAX_REGIONS && a < end; i++) {
-		MEMORY_BASIC_INFORMATION mbi;
+		ntvm_memory_basic_information mbi;
 		size_t got = 0;
 		uint64_t next;
 		if (nt->query((void *)(intptr_t)-1, (void *)(uintptr_t)a, 0, &mbi, sizeof mbi, &got) != 0)
 			return 0;
-		if (mbi.State != MEM_FREE && !owned(o, (uint64_t)(uintptr_t)mbi.AllocationBase)) {
-			*foreign = (uint64_t)(uintptr_t)mbi.AllocationBase;
+		if (mbi.State != NTVM_MEM_FREE && !owned(o, mbi.AllocationBase)) {
+			*foreign = mbi.AllocationBase;
 			return 1;
 		}
-		next = (uint64_t)(uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+		next = mbi.BaseAddress + mbi.RegionSize;
 		if (next <= a)
 			return 0;
 		a = next;

@@ -42,6 +42,8 @@ int rec_nt_init(struct rec_nt *nt)
 	nt->free = (uint32_t (*)(void *, void **, size_t *, uint32_t))(void (*)(void))f;
 	nt->protect = (uint32_t (*)(void *, void **, size_t *, uint32_t, uint32_t *))(void (*)(void))p;
 	nt->query = (uint32_t (*)(void *, void *, int, void *, size_t, size_t *))(void (*)(void))q;
+	nt->read = rec_probe_read;
+	nt->write = rec_probe_write;
 	w = GetProcAddress(ntdll, "wine_get_version");
 	if (w)
 		snprintf(nt->source, sizeof nt->source, "wine-%s x86_64",

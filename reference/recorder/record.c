@@ -6,8 +6,6 @@
  * releases whatever the trace left allocated so the next trace starts from
  * the same clean process.
  */
-#include <windows.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,14 +98,14 @@ static void cleanup(struct run *r)
 	uint64_t a = r->t->arena_base, end = r->t->arena_base + r->t->arena_size;
 
 	while (a < end) {
-		MEMORY_BASIC_INFORMATION mbi;
+		ntvm_memory_basic_information mbi;
 		size_t got = 0;
 		if (r->nt->query(SELF, (void *)(uintptr_t)a, 0, &mbi, sizeof mbi, &got) != 0 ||
 		    mbi.RegionSize == 0)
 			break;
-		if (mbi.State != MEM_FREE)
-			release(r->nt, (uint64_t)(uintptr_t)mbi.AllocationBase);
-		a = (uint64_t)(uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+		if (mbi.State != NTVM_MEM_FREE)
+			release(r->nt, mbi.AllocationBase);
+		a = mbi.BaseAddress + mbi.RegionSize;
 	}
 	for (size_t i = 0; i < r->nowned; i++)
 		if (r->owned[i])
@@ -199,7 +197,7 @@ static void do_protect(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 
 static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 {
-	MEMORY_BASIC_INFORMATION mbi;
+	ntvm_memory_basic_information mbi;
 	size_t got = 0;
 	uint64_t base, size, end = r->t->arena_base + r->t->arena_size;
 	uint32_t st;
@@ -210,14 +208,14 @@ static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	s->nres = 1;
 	if (st != 0)
 		return;
-	base = (uint64_t)(uintptr_t)mbi.BaseAddress;
+	base = mbi.BaseAddress;
 	size = mbi.RegionSize;
 	/* A free range that starts inside the arena is cut at its end (the format's rule). */
-	if (mbi.State == MEM_FREE && base >= r->t->arena_base && base < end && size > end - base)
+	if (mbi.State == NTVM_MEM_FREE && base >= r->t->arena_base && base < end && size > end - base)
 		size = end - base;
 	s->nres = 8;
 	set_addr(r, &s->res[NTVM_RES_Q_BASE], base);
-	set_addr(r, &s->res[NTVM_RES_Q_ALLOCBASE], (uint64_t)(uintptr_t)mbi.AllocationBase);
+	set_addr(r, &s->res[NTVM_RES_Q_ALLOCBASE], mbi.AllocationBase);
 	set_val(&s->res[NTVM_RES_Q_ALLOCPROT], mbi.AllocationProtect);
 	set_val(&s->res[NTVM_RES_Q_SIZE], size);
 	set_val(&s->res[NTVM_RES_Q_STATE], mbi.State);
@@ -225,16 +223,16 @@ static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	set_val(&s->res[NTVM_RES_Q_TYPE], mbi.Type);
 }
 
-static void do_access(struct ntvm_trace_stmt *s, uint64_t addr)
+static void do_access(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 {
 	size_t len = (size_t)s->args[NTVM_ARG_LEN].v;
 	uint32_t st;
 
 	if (s->op == NTVM_OP_WRITE) {
-		st = rec_probe_write(addr, (uint8_t)s->args[NTVM_ARG_BYTE].v, len);
+		st = r->nt->write(addr, (uint8_t)s->args[NTVM_ARG_BYTE].v, len);
 		s->nres = 1;
 	} else {
-		st = rec_probe_read(addr, s->bytes, len);
+		st = r->nt->read(addr, s->bytes, len);
 		s->nres = st == 0 ? 2 : 1;
 		s->nbytes = st == 0 ? (uint8_t)len : 0;
 	}
@@ -288,7 +286,7 @@ static int record_stmt(struct run *r, struct ntvm_trace_stmt *s)
 	case NTVM_OP_FREE: do_free(r, s, addr); break;
 	case NTVM_OP_PROTECT: do_protect(r, s, addr); break;
 	case NTVM_OP_QUERY: do_query(r, s, addr); break;
-	default: do_access(s, addr); break;
+	default: do_access(r, s, addr); break;
 	}
 	return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * recorder.h -- the parts of the recorder (a Windows console program, see
  * docs/recording.md): the real NT calls looked up in ntdll, the fault-catching
- * CPU probes, and the recording of one trace.
+ * CPU probes, and the recording of one trace.  record.c and guard.c see the
+ * system only through struct rec_nt and are plain C, so tests/recorder runs
+ * them natively against ntvm's NT layer.
  */
 #ifndef NTVM_RECORDER_H
 #define NTVM_RECORDER_H
@@ -20,10 +22,14 @@ struct rec_nt {
 	                    uint32_t *old);
 	uint32_t (*query)(void *process, void *address, int info_class, void *buffer,
 	                  size_t length, size_t *return_length);
+	/* CPU accesses of len bytes, lowest address first, stopping at the first
+	 * fault: 0 (STATUS_SUCCESS) or the exception code of the fault. */
+	uint32_t (*read)(uint64_t address, uint8_t *out, size_t len);
+	uint32_t (*write)(uint64_t address, uint8_t value, size_t len);
 	char source[64]; /* "wine-8.0 x86_64" or "windows-real" */
 };
 
-/* Looks the calls up; 0, or -1 with a message on stderr. */
+/* Looks the calls up (and sets the probes); 0, or -1 with a message on stderr. */
 int rec_nt_init(struct rec_nt *nt);
 
 /* Installs the vectored exception handler the probes rely on; 0 or -1. */
