@@ -113,17 +113,13 @@ void ntvm__shape_discard(struct ntvm__shape *s)
 	s->perms = NULL;
 }
 
-/* A copy of r's bitmap, or one made from its uniform state. */
+/* A bitmap made from r's uniform committed state (r is not MIXED). */
 static uint64_t *bits_copy(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
 	uint64_t *bits = ntvm__heap.malloc(bits_bytes(pages));
 	if (bits == NULL)
 		return NULL;
-	if (r->state == NTVM__MIXED) {
-		memcpy(bits, r->bits, bits_bytes(pages));
-		return bits;
-	}
 	memset(bits, 0, bits_bytes(pages));
 	if (r->state == NTVM__ALL_COMMITTED) {
 		ntvm__bitmap_set(bits + 1, 0, pages);
@@ -132,15 +128,12 @@ static uint64_t *bits_copy(const struct ntvm__res *r)
 	return bits;
 }
 
+/* A protection array made from r's uniform protection. */
 static uint8_t *perms_copy(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
-	uint8_t *perms = ntvm__heap.malloc(pages ? pages : 1);
-	if (perms == NULL)
-		return NULL;
-	if (has_perm_array(r))
-		memcpy(perms, r->u.perms, pages);
-	else
+	uint8_t *perms = ntvm__heap.malloc(pages);
+	if (perms != NULL)
 		memset(perms, r->perm, pages);
 	return perms;
 }
