@@ -112,7 +112,12 @@ static void cleanup(struct run *r)
 			release(r->nt, r->owned[i]);
 }
 
-/* The absolute value of an argument; $n is renumbered to the recording's. */
+/*
+ * The absolute value of an argument.  $n is renumbered to the recording's and
+ * otherwise kept as written (an offset past its allocation stays $n+off, which
+ * records the same everywhere); an absolute or arena address inside a live
+ * binding is written relative to it, as the format's writers do.
+ */
 static int arg_addr(struct run *r, struct ntvm_trace_stmt *s, int i, uint64_t *out)
 {
 	struct ntvm_trace_val *v = &s->args[i];
@@ -126,6 +131,8 @@ static int arg_addr(struct run *r, struct ntvm_trace_stmt *s, int i, uint64_t *o
 	}
 	if (ntvm_trace_env_resolve(&r->env, v, out) != 0)
 		return run_fail(r, s->line, "cannot resolve an address argument");
+	if (v->form != NTVM_FORM_BOUND && *out != 0)
+		*v = ntvm_trace_env_canon(&r->env, *out);
 	return 0;
 }
 

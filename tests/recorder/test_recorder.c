@@ -186,6 +186,28 @@ TEST(failed_binder_renumbers_and_unbound_use_fails)
 	free(out);
 }
 
+/* An absolute argument inside a binding is written relative to it. */
+TEST(absolute_arguments_take_the_binding_form)
+{
+	uint64_t base = 0, size = 0x10000;
+	char script[512], why[300], *out;
+
+	fresh_vm();
+	CHECK(ntvm_nt_allocate_virtual_memory(vm, &base, 0, &size, NTVM_MEM_RESERVE,
+	                                      NTVM_PAGE_READWRITE) == 0);
+	size = 0;
+	CHECK(ntvm_nt_free_virtual_memory(vm, &base, &size, NTVM_MEM_RELEASE) == 0);
+	snprintf(script, sizeof script,
+	         HDR "alloc 0 0x10000 MEM_RESERVE PAGE_READWRITE\nquery 0x%llx\nquery A+0x10\n",
+	         (unsigned long long)base + 0x2010);
+	out = record_text(script, why, sizeof why);
+	CHECK(out && strstr(out, "\nquery $1+0x2010 => STATUS_SUCCESS $1+0x2000 $1 PAGE_READWRITE "
+	                         "0xe000 MEM_RESERVE 0 MEM_PRIVATE\nquery A+0x10 => "));
+	if (out && !strstr(out, "query $1+0x2010"))
+		fprintf(stderr, "%s", out);
+	free(out);
+}
+
 /* Results already there are ignored; the free range after A+0x1000 is cut at the arena end. */
 TEST(results_present_are_replaced)
 {
@@ -275,5 +297,6 @@ TEST(foreign_memory_is_refused)
 
 TEST_MAIN(TEST_CASE(own_scripts_give_the_wine_recordings), TEST_CASE(arena_must_be_free),
           TEST_CASE(failed_binder_renumbers_and_unbound_use_fails),
+          TEST_CASE(absolute_arguments_take_the_binding_form),
           TEST_CASE(results_present_are_replaced), TEST_CASE(everything_left_behind_is_released),
           TEST_CASE(foreign_memory_is_refused))
