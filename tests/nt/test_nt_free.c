@@ -141,6 +141,9 @@ TEST(limits_and_wrap)
 		             w ? NTVM_STATUS_INVALID_PARAMETER_2 : ip);
 		CHECK_EQ_U64(nt_free(vm, ~0ull, ~0ull, REL).st, w ? NTVM_STATUS_INVALID_PARAMETER_2 : ip);
 		CHECK_EQ_U64(nt_free(vm, MAX64, 2, DEC).st, w ? NTVM_STATUS_INVALID_PARAMETER_3 : ip);
+		/* Wine: ~0 from base+0x1000 rounds to size 0, a size-0 free off the base */
+		CHECK_EQ_U64(nt_free(vm, X + 0x1000, ~0ull, DEC).st,
+		             w ? NTVM_STATUS_INVALID_PARAMETER_3 : NTVM_STATUS_FREE_VM_NOT_AT_BASE);
 		nt_out wrap = nt_free(vm, X, ~0ull, REL);
 		if (w) {
 			CHECK_EQ_U64(wrap.st, NTVM_STATUS_INVALID_PARAMETER_3);
