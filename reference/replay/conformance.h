@@ -36,6 +36,7 @@ struct conf_mismatch {
 	char *actual;    /* ntvm's results, or "(not executed)" */
 	char *check;     /* failed checks beyond the fields, or NULL */
 	int row;         /* wine-as-windows: index of the explaining table row, or -1 */
+	bool weak;       /* the row is a behaviour row that may explain it */
 	bool follows;    /* an earlier mismatch in the same file came first */
 };
 
@@ -93,18 +94,20 @@ void conf_table_free(struct conf_table *t);
  * Wine column and Windows' (got) in its Windows column (STATUS_SUCCESS also as
  * "succeeds", "accepted", "ignored", or a cell naming no status at all), and
  * of those rows it fits the statement ("op args") best: the op's NT function
- * or keywords, then the flag names the statement uses.  -1 if no row names
- * both and shares something with the statement.
+ * or keywords, then the flag names the statement uses.  When no row names
+ * both, a behaviour row (its Windows and Wine cells name no status, e.g. the
+ * order of the checks) that fits the statement may be cited, with *weak set.
+ * -1 if nothing fits.
  */
 int conf_table_explain(const struct conf_table *t, const char *want, const char *got,
-                       const char *statement);
+                       const char *statement, bool *weak);
 
 /* Why a wine-as-windows mismatch is there, as one line (the table row that
  * explains it, an earlier difference it follows, or neither). */
 void conf_explanation(const struct conf_report *r, const struct conf_mismatch *m, char *buf,
                       size_t cap);
-/* Mismatches of one column and area that no row explains and that follow
- * no earlier difference. */
+/* Mismatches of one column and area that no row explains by their statuses
+ * and that follow no earlier difference. */
 size_t conf_unexplained(const struct conf_report *r, int column, int area);
 
 /* Writers; 0 or -1 on a write error. */

@@ -106,7 +106,7 @@ static bool add_mismatch(const struct conf_report *r, struct conf_file *f,
 	if (f->column == CONF_COL_WINE_AS_WINDOWS && o->executed) {
 		const char *want = status_of(o->expected), *got = status_of(&o->actual);
 		if (want && got)
-			m->row = conf_table_explain(&r->differences, want, got, m->statement);
+			m->row = conf_table_explain(&r->differences, want, got, m->statement, &m->weak);
 	}
 	return m->statement && m->expected && m->actual && (!o->why[0] || m->check);
 }
@@ -136,7 +136,8 @@ static bool replay_into(struct conf_report *r, struct conf_file *f, const struct
 		count(&c->total, o->ok);
 		if (!o->ok) {
 			ok = add_mismatch(r, f, t, o);
-			if (ok && f->mismatches[f->nmismatches - 1].row >= 0)
+			if (ok && f->mismatches[f->nmismatches - 1].row >= 0 &&
+			    !f->mismatches[f->nmismatches - 1].weak)
 				c->explained++;
 		}
 	}
@@ -232,11 +233,14 @@ void conf_explanation(const struct conf_report *r, const struct conf_mismatch *m
                       size_t cap)
 {
 	const struct conf_table *t = &r->differences;
-	if (m->row >= 0 && t->ncols)
-		snprintf(buf, cap, "explained by profile-difference row %d: %s", m->row + 1,
-		         row_label(t->rows[m->row], t->ncols));
+	const char *label = m->row >= 0 && t->ncols ? row_label(t->rows[m->row], t->ncols) : "";
+	if (m->row >= 0 && !m->weak)
+		snprintf(buf, cap, "explained by profile-difference row %d: %s", m->row + 1, label);
 	else if (m->follows)
 		snprintf(buf, cap, "follows an earlier difference in this file");
+	else if (m->row >= 0)
+		snprintf(buf, cap, "no row names both statuses; the behaviour row of this call is "
+		                   "row %d: %s", m->row + 1, label);
 	else
 		snprintf(buf, cap, "not matched to a profile-difference row");
 }
@@ -251,7 +255,7 @@ size_t conf_unexplained(const struct conf_report *r, int column, int area)
 		n += f->error && area < 0;
 		for (size_t j = 0; j < f->nmismatches; j++) {
 			const struct conf_mismatch *m = &f->mismatches[j];
-			n += (area < 0 || m->area == area) && m->row < 0 && !m->follows;
+			n += (area < 0 || m->area == area) && (m->row < 0 || m->weak) && !m->follows;
 		}
 	}
 	return n;

@@ -200,6 +200,24 @@ static void mismatches(const struct conf_report *r, FILE *f)
 	}
 }
 
+/* Every file of every source, folded away: counts and a colour each. */
+static void files(const struct conf_report *r, FILE *f)
+{
+	fputs("<h2 id=files>Files</h2>\n<details><summary>every replayed file (click to open)"
+	      "</summary>\n<table><tr><th>source</th><th>file</th><th>title</th><th>passed</th>"
+	      "<th>failed</th></tr>\n", f);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct conf_file *file = &r->files[i];
+		fprintf(f, "<tr><td>%s</td><td><code>", r->columns[file->column].id);
+		esc(f, file->path);
+		fputs("</code></td><td>", f);
+		esc(f, file->error ? file->error : file->title);
+		fprintf(f, "</td><td class=n>%zu</td><td class=\"n %s\">%zu</td></tr>\n",
+		        file->total.passed, file->total.failed ? "fail" : "pass", file->total.failed);
+	}
+	fputs("</table></details>\n", f);
+}
+
 static void differences(const struct conf_report *r, FILE *f)
 {
 	const struct conf_table *t = &r->differences;
@@ -248,10 +266,12 @@ int conf_write_html(const struct conf_report *r, FILE *f)
 	for (int i = 0; i < CONF_COLUMNS; i++)
 		fprintf(f, " &middot; <a href=\"#mismatches-%s\">%s mismatches</a>", r->columns[i].id,
 		        r->columns[i].id);
-	fputs(" &middot; <a href=\"#differences\">profile differences</a></p>\n", f);
+	fputs(" &middot; <a href=\"#files\">files</a> &middot; <a href=\"#differences\">profile "
+	      "differences</a></p>\n", f);
 	summary(r, f);
 	matrix(r, f);
 	mismatches(r, f);
+	files(r, f);
 	differences(r, f);
 	fputs("</body></html>\n", f);
 	return ferror(f) ? -1 : 0;

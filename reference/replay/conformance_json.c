@@ -74,8 +74,9 @@ static void mismatch(const struct conf_report *r, const struct conf_file *file,
 	if (file->column == CONF_COL_WINE_AS_WINDOWS) {
 		char why[300];
 		conf_explanation(r, m, why, sizeof why);
-		fprintf(f, ", \"difference_row\": %d, \"follows\": %s, \"note\": ",
-		        m->row >= 0 ? m->row + 1 : 0, m->follows ? "true" : "false");
+		fprintf(f, ", \"difference_row\": %d, \"behaviour_row\": %s, \"follows\": %s, "
+		           "\"note\": ", m->row >= 0 ? m->row + 1 : 0, m->weak ? "true" : "false",
+		        m->follows ? "true" : "false");
 		str(f, why);
 	}
 	fprintf(f, "}%s\n", last ? "" : ",");

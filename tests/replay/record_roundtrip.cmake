@@ -31,3 +31,18 @@ foreach(set recordings expectations data)
     message(FATAL_ERROR "ntvm's own recordings of ${set} do not replay cleanly")
   endif()
 endforeach()
+
+# --record FILE: one input, written to exactly that file.
+execute_process(COMMAND ${REPLAY} --record ${OUT}/single.trace ${IN}/good.trace
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${OUT}/single.trace)
+  message(FATAL_ERROR "--record FILE failed (${rc}):\n${out}")
+endif()
+file(READ ${OUT}/single.trace single)
+if(NOT single MATCHES "\nsource ntvm windows\n" OR NOT single MATCHES "=> STATUS_SUCCESS \\$1 0x20000")
+  message(FATAL_ERROR "--record FILE wrote an unexpected recording:\n${single}")
+endif()
+execute_process(COMMAND ${REPLAY} ${OUT}/single.trace RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the single recording does not replay cleanly:\n${out}")
+endif()
