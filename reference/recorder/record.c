@@ -246,19 +246,22 @@ static void do_access(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	set_val(&s->res[NTVM_RES_STATUS], st);
 }
 
-/* The range a statement may change or read, or 0 if it cannot touch existing memory. */
+/*
+ * How much memory from the statement's address it may change or read, or 0
+ * if it cannot touch existing memory.  The NT calls act only inside the one
+ * allocation that holds their start (they fail before changing anything
+ * otherwise), so their start decides; CPU accesses run on byte by byte.
+ */
 static uint64_t touched_len(const struct ntvm_trace_stmt *s, uint64_t addr)
 {
-	uint64_t size = s->args[NTVM_ARG_SIZE].v;
-
 	switch (s->op) {
 	case NTVM_OP_ALLOC:
 		/* A reservation never changes existing memory; it fails instead. */
 		if (addr == 0 || (s->args[NTVM_ARG_ALLOC_TYPE].v & NTVM_MEM_RESERVE))
 			return 0;
-		return size ? size : 1;
+		return 1;
 	case NTVM_OP_FREE:
-	case NTVM_OP_PROTECT: return size ? size : 1;
+	case NTVM_OP_PROTECT: return 1;
 	case NTVM_OP_READ:
 	case NTVM_OP_WRITE: return s->args[NTVM_ARG_LEN].v;
 	default: return 0;

@@ -260,7 +260,8 @@ TEST(foreign_memory_is_refused)
 		HDR "alloc 0x300000001000 0x1000 MEM_COMMIT PAGE_READWRITE\n",
 		HDR "write 0x300000000ff0 32 0x1\n",
 		HDR "read 0x300000000000 1\n",
-		HDR "protect 0x2ffffffff000 0x2000 PAGE_READWRITE\n",
+		HDR "protect 0x300000001000 0x100000 PAGE_READWRITE\n",
+		HDR "write 0x2fffffffffd0 64 0x1\n",
 	};
 
 	fresh_vm();
@@ -273,8 +274,12 @@ TEST(foreign_memory_is_refused)
 		                  "did not allocate (allocation at 0x300000000000)") != NULL);
 		free(out);
 	}
-	/* Reservations, queries and memory the trace reserved itself are fine. */
-	out = record_text(HDR "alloc 0x300000000000 0x1000 MEM_RESERVE PAGE_READWRITE\n"
+	/* Reservations, queries, memory the trace reserved itself, and NT calls that
+	 * start in its own memory (they stay inside that allocation) are fine. */
+	out = record_text(HDR "alloc A 0x10000 MEM_RESERVE PAGE_READWRITE\n"
+	                      "protect A 0x300000000000 PAGE_READONLY\n"
+	                      "free A 0x300000000000 MEM_DECOMMIT\n"
+	                      "alloc 0x300000000000 0x1000 MEM_RESERVE PAGE_READWRITE\n"
 	                      "query 0x300000000000\n"
 	                      "alloc 0x400000000000 0x10000 MEM_RESERVE PAGE_READWRITE\n"
 	                      "alloc 0x400000000000 0x1000 MEM_COMMIT PAGE_READWRITE\n"
