@@ -13,8 +13,13 @@
 
 #include "trace.h"
 
-/* A malloc'd nt_ops input in *out and its size; 0 (and *out NULL) when out of memory.
- * *skipped counts statements that could not be expressed exactly. */
-size_t fuzz_encode_trace(const struct ntvm_trace *t, uint8_t **out, size_t *skipped);
+/*
+ * A malloc'd nt_ops input in *out and its size (0 and *out NULL when out of
+ * memory) for the statements from *next on, as many as fit in FUZZ_MAX_OPS
+ * records; *next moves past them, so a long trace becomes several inputs.
+ * *skipped counts statements that could not be expressed exactly.
+ */
+size_t fuzz_encode_trace(const struct ntvm_trace *t, size_t *next, uint8_t **out,
+                         size_t *skipped);
 
 #endif /* NTVM_FUZZ_ENCODER_H */

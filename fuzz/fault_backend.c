@@ -63,7 +63,7 @@ static int fb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effectiv
 			fb->failed = true;
 			return 1;
 		}
-		fb->pages[fb->count++] = (fault_page){at, effective, bytes};
+		fb->pages[fb->count++] = (fault_page){at, effective, effective, bytes};
 	}
 	return 0;
 }
@@ -82,16 +82,32 @@ static void fb_unmap(void *ctx, uint64_t address, uint64_t size)
 	fb->count = n;
 }
 
+/* Does protect(effective) put every page of the range back to its previous permission? */
+static bool restores(const fault_backend *fb, uint64_t address, uint64_t size, ntvm_perm effective)
+{
+	for (size_t i = 0; i < fb->count; i++)
+		if (fb->pages[i].address >= address && fb->pages[i].address - address < size &&
+		    fb->pages[i].previous != effective)
+			return false;
+	return true;
+}
+
 static int fb_protect(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
 {
 	fault_backend *fb = ctx;
 	if (effective & ~NTVM_PERM_ACCESS_MASK)
 		breach(fb, "protect with modifier bits");
-	if (!whole_range_mapped(fb, address, size) || inject(fb))
+	if (!whole_range_mapped(fb, address, size))
 		return 1;
-	for (size_t i = 0; i < fb->count; i++)
-		if (fb->pages[i].address >= address && fb->pages[i].address - address < size)
-			fb->pages[i].effective = effective;
+	if (!restores(fb, address, size, effective) && inject(fb))
+		return 1;
+	for (size_t i = 0; i < fb->count; i++) {
+		fault_page *p = &fb->pages[i];
+		if (p->address >= address && p->address - address < size) {
+			p->previous = p->effective;
+			p->effective = effective;
+		}
+	}
 	return 0;
 }
 

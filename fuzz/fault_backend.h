@@ -2,6 +2,8 @@
  * fault_backend.h -- a small in-memory ntvm_backend for the backend_faults
  * target: it fails the Nth fallible call on request, refuses to hold more
  * than FAULT_BACKEND_MAX_PAGES pages (so huge commits fail cleanly too),
+ * never fails a protect that restores the permission pages had just before
+ * (the contract lets the manager rely on that to undo),
  * and records the first breach of the backend contract in ntvm.h (mapping
  * a mapped page, unmapping or touching an unmapped one, passing
  * modifier bits).
@@ -20,6 +22,7 @@
 typedef struct fault_page {
 	uint64_t address;
 	ntvm_perm effective;
+	ntvm_perm previous; /* before the last protect: restoring it must not fail */
 	uint8_t *bytes;
 } fault_page;
 

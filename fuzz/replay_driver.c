@@ -1,6 +1,6 @@
 /*
  * replay_driver.c -- a main() that runs a fuzz target's entry point over
- * files and folders (each file of a folder, not recursively), with no
+ * files and folders (every file below a folder), with no
  * fuzzing engine: how tests and CI replay the corpora, and how a human
  * reproduces a crash file.  Built once per target.
  */
@@ -52,7 +52,11 @@ static int run_dir(const char *dir, size_t *count)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			failures += run_dir(path, count);
+		} else if (S_ISREG(st.st_mode)) {
 			failures += run_file(path);
 			(*count)++;
 		}

@@ -7,7 +7,16 @@
 fuzz:
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),120) FUZZ_ENGINE=$(or $(FUZZ_ENGINE),libfuzzer) scripts/fuzz.sh
 
+# Every reference trace as an nt_ops input (the profile its source implies),
+# and every script once more under the Wine 8.0 profile (header bit 0).
 fuzz-corpus: build
-	@mkdir -p corpus/nt_ops
-	@build/bin/ntvm-trace-to-input corpus/nt_ops reference/scripts/*.trace
-	@echo "corpus/nt_ops: $$(ls corpus/nt_ops | wc -l) inputs"
+	@mkdir -p corpus/nt_ops/reference build/fuzz-corpus-tmp
+	@rm -f corpus/nt_ops/reference/* build/fuzz-corpus-tmp/*
+	@build/bin/ntvm-trace-to-input corpus/nt_ops/reference reference/scripts/*.trace \
+		reference/recordings/*.trace reference/expectations/*.trace
+	@build/bin/ntvm-trace-to-input build/fuzz-corpus-tmp reference/scripts/*.trace
+	@for f in build/fuzz-corpus-tmp/*.bin; do \
+		n=$$(basename $$f .bin); \
+		{ printf '\001'; tail -c +2 $$f; } > corpus/nt_ops/reference/$$n.wine.bin; \
+	done
+	@echo "corpus/nt_ops/reference: $$(ls corpus/nt_ops/reference | wc -l) inputs"

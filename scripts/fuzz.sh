@@ -66,9 +66,13 @@ max_len() {
 	esac
 }
 
+# The committed seeds of a target (read-only); the traces seed trace_parse.
 corpus_dirs() {
 	local t=$1 d
-	for d in "$root/corpus/$t" "$root/corpus/regression/$t"; do
+	local dirs=("$root/corpus/$t" "$root/corpus/regression/$t")
+	[ "$t" = trace_parse ] && dirs+=("$root/reference/scripts" "$root/reference/recordings" \
+		"$root/reference/expectations")
+	for d in "${dirs[@]}"; do
 		[ -d "$d" ] && printf '%s\n' "$d"
 	done
 	return 0
