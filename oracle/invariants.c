@@ -51,8 +51,6 @@ static bool check_bits(struct check *c, const struct ntvm__res *r)
 	switch (r->state) {
 	case NTVM__ALL_RESERVED:
 		REQUIRE(c, r->bits == NULL, "0x%" PRIx64 ": reserved-only node has a bitmap", r->base);
-		REQUIRE(c, r->kind == NTVM_KIND_MMIO || r->u.perms == NULL,
-		        "0x%" PRIx64 ": reserved-only node has a protection array", r->base);
 		return true;
 	case NTVM__ALL_COMMITTED:
 		REQUIRE(c, r->bits == NULL, "0x%" PRIx64 ": all-committed node has a bitmap", r->base);
@@ -82,14 +80,17 @@ static bool check_perms(struct check *c, const struct ntvm__res *r)
 		        "0x%" PRIx64 ": MMIO not committed read-write", r->base);
 		return true;
 	}
-	uint64_t pages = ntvm__res_pages(r);
-	if (ntvm__res_committed_count(r) > 0 && r->u.perms == NULL)
-		REQUIRE(c, ntvm_perm_is_valid(r->perm), "0x%" PRIx64 ": invalid uniform perm 0x%x",
+	uint64_t pages = ntvm__res_pages(r), committed = ntvm__res_committed_count(r);
+	if (r->u.perms == NULL) {
+		REQUIRE(c, committed == 0 || ntvm_perm_is_valid(r->perm), "0x%" PRIx64 ": invalid uniform perm 0x%x",
 		        r->base, r->perm);
-	if (r->u.perms)
-		for (uint64_t i = 0; i < pages; i++)
-			REQUIRE(c, !ntvm__res_page_committed(r, i) || ntvm_perm_is_valid(r->u.perms[i]),
-			        "0x%" PRIx64 ": invalid perm 0x%x on page %" PRIu64, r->base, r->u.perms[i], i);
+		REQUIRE(c, committed == pages || ntvm_perm_is_valid(r->hidden),
+		        "0x%" PRIx64 ": invalid last perm 0x%x of reserved pages", r->base, r->hidden);
+		return true;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		REQUIRE(c, ntvm_perm_is_valid(r->u.perms[i]), "0x%" PRIx64 ": invalid perm 0x%x on page %" PRIu64,
+		        r->base, r->u.perms[i], i);
 	return true;
 }
 
@@ -143,14 +144,20 @@ static bool check_tree(struct check *c, const struct ntvm__res *t, int depth)
 	return true;
 }
 
-/* Region-info runs of one reservation: maximal, inside it, consistent. */
-static bool check_runs(struct check *c, const struct ntvm__res *r)
+/* Region-info runs of one reservation: maximal, inside it, consistent.
+ * detailed: the runs of ntvm_region_info_at_detailed, where reserved runs
+ * also split by their last protection. */
+static bool check_runs(struct check *c, const struct ntvm__res *r, bool detailed)
 {
 	ntvm_region_info prev = { 0 };
+	ntvm_perm prev_last = 0;
 	bool have_prev = false;
 	for (uint64_t a = r->base; a < ntvm__res_end(r);) {
 		ntvm_region_info ri;
-		REQUIRE(c, ntvm_region_info_at(c->vm, a, &ri) == NTVM_OK, "query 0x%" PRIx64 " failed", a);
+		ntvm_perm last = 0;
+		ntvm_status st = detailed ? ntvm_region_info_at_detailed(c->vm, a, &ri, &last)
+		                          : ntvm_region_info_at(c->vm, a, &ri);
+		REQUIRE(c, st == NTVM_OK, "query 0x%" PRIx64 " failed", a);
 		REQUIRE(c, ri.start == a && ri.length > 0 && ri.length % NTVM_PAGE_SIZE == 0 &&
 		        ri.start + ri.length <= ntvm__res_end(r), "query 0x%" PRIx64 ": bad run", a);
 		REQUIRE(c, ri.allocation_base == r->base && ri.allocation_length == r->size && ri.is_reserved,
@@ -159,10 +166,14 @@ static bool check_runs(struct check *c, const struct ntvm__res *r)
 		REQUIRE(c, ri.is_committed == ntvm__res_page_committed(r, page) &&
 		        ri.perm == (ri.is_committed ? ntvm__res_page_perm(r, page) : 0),
 		        "query 0x%" PRIx64 ": state differs from the page state", a);
+		if (detailed)
+			REQUIRE(c, last == ntvm__res_page_perm(r, page) && (!ri.is_committed || last == ri.perm),
+			        "detailed query 0x%" PRIx64 ": wrong last protection", a);
 		if (have_prev)
-			REQUIRE(c, prev.is_committed != ri.is_committed || prev.perm != ri.perm,
-			        "query 0x%" PRIx64 ": run not maximal", a);
+			REQUIRE(c, prev.is_committed != ri.is_committed || prev.perm != ri.perm ||
+			        (detailed && prev_last != last), "query 0x%" PRIx64 ": run not maximal", a);
 		prev = ri;
+		prev_last = last;
 		have_prev = true;
 		a += ri.length;
 	}
@@ -214,7 +225,7 @@ bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t 
 	REQUIRE(&c, s->metadata_bytes == c.metadata + sizeof *vm, "metadata_bytes %" PRIu64 " != %" PRIu64,
 	        s->metadata_bytes, (uint64_t) (c.metadata + sizeof *vm));
 	for (const struct ntvm__res *r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
-		if (!check_runs(&c, r))
+		if (!check_runs(&c, r, false) || !check_runs(&c, r, true))
 			return false;
 		if (c.mem && !check_backend(&c, r))
 			return false;

@@ -23,11 +23,12 @@
  *    overlapping, valid kind and initial permission;
  *  - page state: storage matching the committed state, bitmap counts equal
  *    to a popcount, no bits past the end, valid protections on committed
- *    pages, MMIO reservations committed read-write with a callback record;
+ *    pages and valid last protections on reserved ones, MMIO reservations
+ *    committed read-write with a callback record;
  *  - statistics (reserved, committed, count, metadata bytes) equal to a
  *    recount;
- *  - region queries: runs maximal, never crossing an allocation, consistent
- *    with the page state;
+ *  - region queries (plain and detailed): runs maximal, never crossing an
+ *    allocation, consistent with the page state;
  *  - with the embedded backend: mapped pages are exactly the committed ones,
  *    each with its effective permission.
  */

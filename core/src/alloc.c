@@ -45,13 +45,13 @@ ntvm_status ntvm_allocate_at(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm p
 	struct ntvm__res *r = ntvm__res_new(vm, base, size, perm, kind);
 	if (r == NULL)
 		return NTVM_E_NO_MEMORY;
+	r->perm = r->hidden = perm;
 	if (!reserve_only) {
 		if (vm->backend.map(vm->backend.ctx, base, size, ntvm__effective_perm(perm, vm->dep_enabled))) {
 			free(r);
 			return NTVM_E_BACKEND;
 		}
 		r->state = NTVM__ALL_COMMITTED;
-		r->perm = perm;
 	}
 	account_new(vm, r);
 	ntvm__bump(vm);
@@ -93,7 +93,7 @@ ntvm_status ntvm_allocate_mmio(ntvm *vm, uint64_t base, uint64_t size, ntvm_mmio
 	}
 	r->u.mmio = m;
 	r->state = NTVM__ALL_COMMITTED;
-	r->perm = NTVM_PERM_RW;
+	r->perm = r->hidden = NTVM_PERM_RW;
 	account_new(vm, r);
 	ntvm__bump(vm);
 	return NTVM_OK;

@@ -9,9 +9,13 @@
  *   committed: ALL_RESERVED / ALL_COMMITTED with no storage, or MIXED with a
  *              heap block { committed page count, bitmap of NTVM_BITMAP_WORDS
  *              (pages) words };
- *   protection: one uniform byte, or (once committed pages differ) a heap
- *              array of one ntvm_perm per page.  Protections of pages that
- *              are not committed are meaningless and never reported.
+ *   protection: two bytes, `perm` for every committed page and `hidden` for
+ *              every reserved one, or (once pages differ) a heap array of one
+ *              ntvm_perm per page.  A reserved page's protection is the one
+ *              it last had (the allocation's initial permission if it was
+ *              never committed); queries report it only through
+ *              ntvm_region_info_at_detailed (Wine 8.0 splits reserved runs
+ *              where it changes).
  * The node is 64 bytes (checked below), so a uniform reservation costs 64
  * bytes and a worst-case one 64 + pages/8 + 8 + pages bytes.
  */
@@ -51,8 +55,9 @@ struct ntvm__res {
 	uint8_t height;
 	uint8_t kind;
 	uint8_t initial_perm;
-	uint8_t perm;  /* uniform protection of the committed pages */
-	uint8_t state; /* enum ntvm__commit_state */
+	uint8_t perm;   /* uniform protection of the committed pages */
+	uint8_t hidden; /* uniform last protection of the reserved pages */
+	uint8_t state;  /* enum ntvm__commit_state */
 };
 
 _Static_assert(sizeof(struct ntvm__res) <= 64, "reservation node must stay within 64 bytes");
@@ -105,10 +110,13 @@ uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment
 uint64_t ntvm__res_committed_count(const struct ntvm__res *r);
 uint64_t ntvm__res_committed_in(const struct ntvm__res *r, uint64_t first, uint64_t count);
 bool ntvm__res_page_committed(const struct ntvm__res *r, uint64_t page);
+/* The protection of a committed page, the last one of a reserved page. */
 ntvm_perm ntvm__res_page_perm(const struct ntvm__res *r, uint64_t page);
 /* End (exclusive) of the run from page that shares committed state and, for
  * committed pages, protection; at most end. */
 uint64_t ntvm__res_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end);
+/* The same, with reserved pages also split by their last protection. */
+uint64_t ntvm__res_detail_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end);
 /* End of the run from page with the same committed state; at most end. */
 uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end);
 /* End of the run from page with the same committed state and, for committed
@@ -123,6 +131,7 @@ struct ntvm__shape {
 	uint8_t *perms;
 	uint8_t state;
 	uint8_t perm;
+	uint8_t hidden;
 };
 bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t count,
                             ntvm_perm perm, struct ntvm__shape *out);

@@ -6,7 +6,8 @@
  * nothing: a `shape_for_*` function allocates whatever storage the result
  * needs (the only step that can fail), then, once the backend calls have
  * succeeded, `apply_*` installs it and updates the bits.  Shapes collapse
- * back to the storage-free forms when a range covers every committed page.
+ * back to the storage-free forms when a range covers the whole reservation
+ * or a released piece turns out uniform.
  */
 #include "manager.h"
 
@@ -53,7 +54,9 @@ bool ntvm__res_page_committed(const struct ntvm__res *r, uint64_t page)
 
 ntvm_perm ntvm__res_page_perm(const struct ntvm__res *r, uint64_t page)
 {
-	return has_perm_array(r) ? r->u.perms[page] : r->perm;
+	if (has_perm_array(r))
+		return r->u.perms[page];
+	return ntvm__res_page_committed(r, page) ? r->perm : r->hidden;
 }
 
 uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
@@ -64,16 +67,27 @@ uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint
 	return ntvm__bitmap_find(bitmap_of(r), page, end, !committed);
 }
 
-uint64_t ntvm__res_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
+/* End of the run of equal protection bytes from page, at most run. */
+static uint64_t perm_run_end(const struct ntvm__res *r, uint64_t page, uint64_t run)
 {
-	uint64_t run = ntvm__res_commit_run_end(r, page, end);
-	if (!has_perm_array(r) || !ntvm__res_page_committed(r, page))
+	if (!has_perm_array(r))
 		return run;
 	const uint8_t *p = r->u.perms;
 	uint64_t i = page + 1;
 	while (i < run && p[i] == p[page])
 		i++;
 	return i;
+}
+
+uint64_t ntvm__res_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
+{
+	uint64_t run = ntvm__res_commit_run_end(r, page, end);
+	return ntvm__res_page_committed(r, page) ? perm_run_end(r, page, run) : run;
+}
+
+uint64_t ntvm__res_detail_run_end(const struct ntvm__res *r, uint64_t page, uint64_t end)
+{
+	return perm_run_end(r, page, ntvm__res_commit_run_end(r, page, end));
 }
 
 uint64_t ntvm__res_eff_run_end(const ntvm *vm, const struct ntvm__res *r, uint64_t page,
@@ -128,28 +142,32 @@ static uint64_t *bits_copy(const struct ntvm__res *r)
 	return bits;
 }
 
-/* A protection array made from r's uniform protection. */
-static uint8_t *perms_copy(const struct ntvm__res *r)
+/* A protection array made from r's two uniform bytes (r has no array). */
+static uint8_t *perms_expand(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
 	uint8_t *perms = ntvm__heap.malloc(pages);
-	if (perms != NULL)
-		memset(perms, r->perm, pages);
+	if (perms == NULL)
+		return NULL;
+	for (uint64_t i = 0; i < pages;) {
+		uint64_t end = ntvm__res_commit_run_end(r, i, pages);
+		memset(perms + i, ntvm__res_page_committed(r, i) ? r->perm : r->hidden, end - i);
+		i = end;
+	}
 	return perms;
 }
 
-/* The protection storage after setting perm on count pages from first, of
- * which `inside` were committed, with `after_outside` committed pages left
- * outside the range. */
+/* The protection storage after setting perm on a range with `outside`
+ * committed pages left outside it: the two bytes stay enough when no other
+ * committed page keeps a different protection. */
 static bool plan_perms(const struct ntvm__res *r, uint64_t outside, ntvm_perm perm,
                        struct ntvm__shape *out)
 {
 	out->perm = perm;
-	if (outside == 0 || has_perm_array(r))
-		return true; /* uniform perm, or the existing array is updated in place */
-	if (r->perm == perm)
+	out->hidden = r->hidden;
+	if (has_perm_array(r) || outside == 0 || r->perm == perm)
 		return true;
-	out->perms = perms_copy(r);
+	out->perms = perms_expand(r);
 	out->perm = r->perm;
 	return out->perms != NULL;
 }
@@ -170,15 +188,25 @@ bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t 
 	return true;
 }
 
+/* Decommitted pages keep their protection as their last one: the two
+ * bytes stay enough unless reserved pages already carry a different one. */
 bool ntvm__shape_for_decommit(const struct ntvm__res *r, uint64_t first, uint64_t count,
                               struct ntvm__shape *out)
 {
 	*out = (struct ntvm__shape){ 0 };
+	uint64_t pages = ntvm__res_pages(r);
 	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
 	out->state = total == inside ? NTVM__ALL_RESERVED : NTVM__MIXED;
 	out->perm = r->perm;
+	out->hidden = inside && total == pages ? r->perm : r->hidden;
 	if (out->state == NTVM__MIXED && r->state != NTVM__MIXED && (out->bits = bits_copy(r)) == NULL)
 		return false;
+	if (inside && !has_perm_array(r) && total < pages && r->hidden != r->perm) {
+		if ((out->perms = perms_expand(r)) == NULL) {
+			ntvm__shape_discard(out);
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -191,20 +219,23 @@ bool ntvm__shape_for_protect(const struct ntvm__res *r, uint64_t first, uint64_t
 	return plan_perms(r, total - inside, perm, out);
 }
 
-/* Is the protection the same on every committed page of [first, first+count)? */
-static bool slice_uniform(const struct ntvm__res *r, uint64_t first, uint64_t count, ntvm_perm *perm)
+/* Are committed pages of the slice all alike, and reserved ones too? */
+static bool slice_uniform(const struct ntvm__res *r, uint64_t first, uint64_t count,
+                          struct ntvm__shape *out)
 {
-	bool seen = false;
+	bool seen[2] = { false, false };
+	uint8_t value[2] = { 0, 0 };
 	for (uint64_t i = first; i < first + count;) {
-		uint64_t end = ntvm__res_run_end(r, i, first + count);
-		if (ntvm__res_page_committed(r, i)) {
-			if (seen && r->u.perms[i] != *perm)
-				return false;
-			*perm = r->u.perms[i];
-			seen = true;
-		}
+		uint64_t end = ntvm__res_detail_run_end(r, i, first + count);
+		int c = ntvm__res_page_committed(r, i);
+		if (seen[c] && value[c] != r->u.perms[i])
+			return false;
+		seen[c] = true;
+		value[c] = r->u.perms[i];
 		i = end;
 	}
+	out->perm = seen[1] ? value[1] : value[0];
+	out->hidden = seen[0] ? value[0] : value[1];
 	return true;
 }
 
@@ -215,7 +246,8 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 	uint64_t committed = ntvm__res_committed_in(r, first, count);
 	out->state = committed == 0 ? NTVM__ALL_RESERVED
 	             : committed == count ? NTVM__ALL_COMMITTED : NTVM__MIXED;
-	out->perm = committed == 0 ? 0 : r->perm;
+	out->perm = r->perm;
+	out->hidden = r->hidden;
 	if (out->state == NTVM__MIXED) {
 		if ((out->bits = ntvm__heap.malloc(bits_bytes(count))) == NULL)
 			return false;
@@ -223,7 +255,7 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 		ntvm__bitmap_extract(out->bits + 1, bitmap_of(r), NTVM_BITMAP_WORDS(ntvm__res_pages(r)),
 		                     first, count);
 	}
-	if (committed == 0 || !has_perm_array(r) || slice_uniform(r, first, count, &out->perm))
+	if (!has_perm_array(r) || slice_uniform(r, first, count, out))
 		return true;
 	if ((out->perms = ntvm__heap.malloc(count)) == NULL) {
 		ntvm__shape_discard(out);
@@ -249,24 +281,25 @@ static void install_bits(struct ntvm__res *r, struct ntvm__shape *s)
 	r->state = s->state;
 }
 
-/* Set perm on [first, first+count): to the uniform byte when the shape says
- * so (outside == 0 case), else into the array. */
-static void install_perms(struct ntvm__res *r, struct ntvm__shape *s, bool uniform,
-                          uint64_t first, uint64_t count, ntvm_perm perm)
+/* Set perm on [first, first+count) of a range that is all committed after
+ * the operation; a range covering the whole reservation makes it uniform. */
+static void install_perms(struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
+                          uint64_t count, ntvm_perm perm)
 {
-	if (uniform) {
-		free(r->u.perms);
-		r->u.perms = NULL;
-		r->perm = perm;
-		return;
-	}
 	if (s->perms) {
 		r->u.perms = s->perms;
 		r->perm = s->perm;
 		s->perms = NULL;
 	}
+	if (r->u.perms && count == ntvm__res_pages(r)) {
+		free(r->u.perms);
+		r->u.perms = NULL;
+		r->hidden = perm;
+	}
 	if (r->u.perms)
 		memset(r->u.perms + first, perm, count);
+	else
+		r->perm = perm;
 }
 
 void ntvm__apply_commit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
@@ -274,13 +307,12 @@ void ntvm__apply_commit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, ui
 {
 	size_t before = ntvm__res_meta_bytes(r);
 	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
-	bool uniform = total == inside || (!r->u.perms && !s->perms);
 	install_bits(r, s);
 	if (r->state == NTVM__MIXED) {
 		ntvm__bitmap_set(bitmap_of(r), first, count);
 		r->bits[0] = total - inside + count;
 	}
-	install_perms(r, s, uniform, first, count, perm);
+	install_perms(r, s, first, count, perm);
 	vm->stats.committed_bytes += (count - inside) << NTVM__PAGE_SHIFT;
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
 	ntvm__shape_discard(s);
@@ -295,10 +327,12 @@ void ntvm__apply_decommit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s,
 	if (r->state == NTVM__MIXED) {
 		ntvm__bitmap_clear(bitmap_of(r), first, count);
 		r->bits[0] = total - inside;
-	} else {
-		free(r->u.perms);
-		r->u.perms = NULL;
-		r->perm = 0;
+	}
+	if (s->perms) {
+		r->u.perms = s->perms; /* the committed pages' bytes become their last protection */
+		s->perms = NULL;
+	} else if (!r->u.perms) {
+		r->hidden = s->hidden;
 	}
 	vm->stats.committed_bytes -= inside << NTVM__PAGE_SHIFT;
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
@@ -309,9 +343,7 @@ void ntvm__apply_protect(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, u
                          uint64_t count, ntvm_perm perm)
 {
 	size_t before = ntvm__res_meta_bytes(r);
-	uint64_t total = ntvm__res_committed_count(r);
-	bool uniform = total == count || (!r->u.perms && !s->perms);
-	install_perms(r, s, uniform, first, count, perm);
+	install_perms(r, s, first, count, perm);
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
 	ntvm__shape_discard(s);
 }
@@ -324,6 +356,7 @@ void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s)
 	r->bits = s->bits;
 	r->state = s->state;
 	r->perm = s->perm;
+	r->hidden = s->hidden;
 	if (r->kind != NTVM_KIND_MMIO)
 		r->u.perms = s->perms;
 	s->bits = NULL;

@@ -15,7 +15,8 @@ static void describe_free(const ntvm *vm, uint64_t page, ntvm_region_info *info)
 	info->kind = NTVM_KIND_FREE;
 }
 
-ntvm_status ntvm_region_info_at(const ntvm *vm, uint64_t address, ntvm_region_info *info)
+static ntvm_status region_info(const ntvm *vm, uint64_t address, bool detailed,
+                               ntvm_region_info *info, ntvm_perm *last_perm)
 {
 	if (address > vm->max_address)
 		return NTVM_E_OUT_OF_RANGE;
@@ -23,11 +24,16 @@ ntvm_status ntvm_region_info_at(const ntvm *vm, uint64_t address, ntvm_region_in
 	const struct ntvm__res *r = ntvm__index_containing(vm->root, address);
 	if (r == NULL) {
 		describe_free(vm, page_start, info);
+		if (last_perm)
+			*last_perm = NTVM_PERM_NONE;
 		return NTVM_OK;
 	}
 	uint64_t page = (page_start - r->base) >> NTVM__PAGE_SHIFT;
-	uint64_t end = ntvm__res_run_end(r, page, ntvm__res_pages(r));
+	uint64_t end = detailed ? ntvm__res_detail_run_end(r, page, ntvm__res_pages(r))
+	                        : ntvm__res_run_end(r, page, ntvm__res_pages(r));
 	bool committed = ntvm__res_page_committed(r, page);
+	if (last_perm)
+		*last_perm = r->kind == NTVM_KIND_MMIO ? NTVM_PERM_RW : ntvm__res_page_perm(r, page);
 	*info = (ntvm_region_info){
 		.start = page_start,
 		.length = (end - page) << NTVM__PAGE_SHIFT,
@@ -40,6 +46,17 @@ ntvm_status ntvm_region_info_at(const ntvm *vm, uint64_t address, ntvm_region_in
 		.kind = (ntvm_kind) r->kind,
 	};
 	return NTVM_OK;
+}
+
+ntvm_status ntvm_region_info_at(const ntvm *vm, uint64_t address, ntvm_region_info *info)
+{
+	return region_info(vm, address, false, info, NULL);
+}
+
+ntvm_status ntvm_region_info_at_detailed(const ntvm *vm, uint64_t address, ntvm_region_info *info,
+                                         ntvm_perm *last_perm)
+{
+	return region_info(vm, address, true, info, last_perm);
 }
 
 uint64_t ntvm_find_free(const ntvm *vm, uint64_t size, uint64_t alignment, uint64_t lowest,

@@ -2,10 +2,10 @@
  * snapshot.c -- writing a manager's state in the snapshot format
  * (docs/snapshot-format.md).
  *
- * The encoding is a function of the observable state only: each
- * reservation's pages are written as maximal runs of (committed,
- * protection), whatever the internal form (uniform or per-page), so that
- * serialize(deserialize(x)) reproduces x byte for byte.
+ * The encoding is a function of the state only, not of its internal form:
+ * each reservation's pages are written as maximal runs of (committed,
+ * protection), the protection of a reserved page being the one it last had,
+ * so that serialize(deserialize(x)) reproduces x byte for byte.
  */
 #include "snapshot.h"
 
@@ -27,7 +27,7 @@ static bool write_header(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 static uint64_t count_runs(const struct ntvm__res *r)
 {
 	uint64_t runs = 0, pages = ntvm__res_pages(r);
-	for (uint64_t i = 0; i < pages; i = ntvm__res_run_end(r, i, pages))
+	for (uint64_t i = 0; i < pages; i = ntvm__res_detail_run_end(r, i, pages))
 		runs++;
 	return runs;
 }
@@ -40,10 +40,10 @@ static bool write_reservation(const struct ntvm__res *r, ntvm_buffer *out)
 		return false;
 	uint64_t pages = ntvm__res_pages(r);
 	for (uint64_t i = 0; i < pages;) {
-		uint64_t end = ntvm__res_run_end(r, i, pages);
+		uint64_t end = ntvm__res_detail_run_end(r, i, pages);
 		bool committed = ntvm__res_page_committed(r, i);
 		if (!ntvm__buffer_u64(out, end - i) || !ntvm__buffer_u8(out, committed) ||
-		    !ntvm__buffer_u8(out, committed ? ntvm__res_page_perm(r, i) : 0))
+		    !ntvm__buffer_u8(out, ntvm__res_page_perm(r, i)))
 			return false;
 		i = end;
 	}

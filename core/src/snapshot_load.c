@@ -79,19 +79,31 @@ static bool read_header(struct reader *rd, ntvm *fresh, bool is_snapshot, uint64
 	return true;
 }
 
-/* What the runs of one reservation say, gathered in a first pass. */
+/* What the runs of one reservation say, gathered in a first pass: the
+ * committed page count and whether committed pages (index 1) and reserved
+ * pages (index 0) each share one protection. */
 struct runs_summary {
 	uint64_t committed;
-	bool uniform;
-	ntvm_perm perm;
+	bool seen[2], uniform[2];
+	ntvm_perm perm[2];
 };
+
+static void summarize(struct runs_summary *sum, bool committed, ntvm_perm perm, uint64_t n)
+{
+	if (sum->seen[committed] && sum->perm[committed] != perm)
+		sum->uniform[committed] = false;
+	sum->seen[committed] = true;
+	sum->perm[committed] = perm;
+	if (committed)
+		sum->committed += n;
+}
 
 static bool scan_runs(struct reader *rd, uint64_t nruns, uint64_t pages, struct runs_summary *sum)
 {
 	uint64_t covered = 0;
 	bool prev_committed = false;
 	ntvm_perm prev_perm = 0;
-	*sum = (struct runs_summary){ .uniform = true };
+	*sum = (struct runs_summary){ .uniform = { true, true } };
 	for (uint64_t k = 0; k < nruns; k++) {
 		size_t off = rd->pos;
 		uint64_t n;
@@ -100,16 +112,11 @@ static bool scan_runs(struct reader *rd, uint64_t nruns, uint64_t pages, struct 
 			return false;
 		if (n == 0 || n > pages - covered)
 			return fail_at(rd, off, "run length outside the reservation");
-		if (committed > 1 || (!committed && perm != 0) || (committed && !ntvm_perm_is_valid(perm)))
+		if (committed > 1 || !ntvm_perm_is_valid(perm))
 			return fail_at(rd, off + 8, "bad run state or protection");
-		if (k > 0 && committed == prev_committed && (!committed || perm == prev_perm))
+		if (k > 0 && committed == prev_committed && perm == prev_perm)
 			return fail_at(rd, off, "run not maximal");
-		if (committed) {
-			if (sum->committed > 0 && perm != sum->perm)
-				sum->uniform = false;
-			sum->perm = perm;
-			sum->committed += n;
-		}
+		summarize(sum, committed, perm, n);
 		covered += n;
 		prev_committed = committed;
 		prev_perm = perm;
@@ -119,7 +126,7 @@ static bool scan_runs(struct reader *rd, uint64_t nruns, uint64_t pages, struct 
 	return true;
 }
 
-/* Second pass: fill r's storage from the runs starting at offset runs_at. */
+/* Second pass: fill r's storage from the runs. */
 static void fill_runs(struct ntvm__res *r, const uint8_t *data, uint64_t nruns)
 {
 	uint64_t page = 0;
@@ -129,7 +136,7 @@ static void fill_runs(struct ntvm__res *r, const uint8_t *data, uint64_t nruns)
 			n |= (uint64_t) data[i] << (8 * i);
 		if (data[8] && r->bits)
 			ntvm__bitmap_set(r->bits + 1, page, n);
-		if (data[8] && r->kind != NTVM_KIND_MMIO && r->u.perms)
+		if (r->kind != NTVM_KIND_MMIO && r->u.perms)
 			memset(r->u.perms + page, data[9], n);
 		page += n;
 	}
@@ -141,7 +148,8 @@ static bool build_storage(struct ntvm__res *r, const struct runs_summary *sum)
 	uint64_t pages = ntvm__res_pages(r);
 	r->state = sum->committed == 0 ? NTVM__ALL_RESERVED
 	           : sum->committed == pages ? NTVM__ALL_COMMITTED : NTVM__MIXED;
-	r->perm = sum->committed ? sum->perm : 0;
+	r->perm = sum->seen[1] ? sum->perm[1] : sum->perm[0];
+	r->hidden = sum->seen[0] ? sum->perm[0] : sum->perm[1];
 	if (r->state == NTVM__MIXED) {
 		if ((r->bits = ntvm__heap.calloc(1 + NTVM_BITMAP_WORDS(pages), sizeof(uint64_t))) == NULL)
 			return false;
@@ -149,7 +157,7 @@ static bool build_storage(struct ntvm__res *r, const struct runs_summary *sum)
 	}
 	if (r->kind == NTVM_KIND_MMIO)
 		return (r->u.mmio = ntvm__heap.calloc(1, sizeof *r->u.mmio)) != NULL;
-	if (!sum->uniform && (r->u.perms = ntvm__heap.malloc(pages)) == NULL)
+	if ((!sum->uniform[0] || !sum->uniform[1]) && (r->u.perms = ntvm__heap.malloc(pages)) == NULL)
 		return false;
 	return true;
 }
@@ -188,7 +196,7 @@ static bool read_reservation(struct reader *rd, ntvm *fresh, uint64_t *prev_end,
 	struct runs_summary sum;
 	if (!scan_runs(rd, nruns, size >> NTVM__PAGE_SHIFT, &sum))
 		return false;
-	if (kind == NTVM_KIND_MMIO && (nruns != 1 || sum.committed == 0 || sum.perm != NTVM_PERM_RW))
+	if (kind == NTVM_KIND_MMIO && (nruns != 1 || sum.committed == 0 || sum.perm[1] != NTVM_PERM_RW))
 		return fail_at(rd, off + 18, "MMIO region not committed read-write");
 	struct ntvm__res *r = ntvm__res_new(fresh, base, size, initial, (ntvm_kind) kind);
 	if (r == NULL || !build_storage(r, &sum)) {

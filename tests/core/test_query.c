@@ -148,6 +148,75 @@ TEST(stats_follow_every_operation)
 	ntvm_destroy(vm);
 }
 
-TEST_MAIN(TEST_CASE(region_info_free_memory), TEST_CASE(region_runs_stop_at_allocation_end),
+/* The scenario of reference/recordings/query-decommitted-runs.trace: the
+ * detailed query splits reserved runs by their last protection (Wine 8.0),
+ * the plain one does not (Windows). */
+static uint64_t detailed_length(const ntvm *vm, uint64_t a, ntvm_perm *last)
+{
+	ntvm_region_info ri;
+	CHECK_OK(ntvm_region_info_at_detailed(vm, a, &ri, last));
+	CHECK(!ri.is_committed || ri.perm == *last);
+	return ri.length;
+}
+
+TEST(detailed_runs_follow_last_protections)
+{
+	ntvm *vm = ntvm_create(NULL);
+	ntvm_perm last;
+	ntvm_region_info ri;
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 0x10000, NTVM_PERM_RW, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_commit(vm, BASE, 0x4000, NTVM_PERM_RW));
+	CHECK_OK(ntvm_decommit(vm, BASE, 0x4000));
+	CHECK_EQ_U64(detailed_length(vm, BASE, &last), 0x10000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_OK(ntvm_commit(vm, BASE + 0x1000, 0x1000, NTVM_PERM_READ));
+	CHECK_OK(ntvm_commit(vm, BASE + 0x2000, 0x1000, NTVM_PERM_RX));
+	CHECK_OK(ntvm_commit(vm, BASE + 0x3000, 0x1000, NTVM_PERM_RW | NTVM_PERM_GUARD));
+	CHECK_OK(ntvm_decommit(vm, BASE + 0x1000, 0x3000));
+	CHECK_INV(vm);
+	CHECK_OK(ntvm_region_info_at(vm, BASE, &ri));
+	CHECK_EQ_U64(ri.length, 0x10000); /* Windows: one reserved run */
+	CHECK_EQ_U64(detailed_length(vm, BASE, &last), 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x1000, &last), 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_READ);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x2000, &last), 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_RX);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x3000, &last), 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW | NTVM_PERM_GUARD);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x4000, &last), 0xC000);
+	CHECK_OK(ntvm_commit(vm, BASE, 0x10000, NTVM_PERM_RW)); /* joins up again */
+	CHECK_OK(ntvm_decommit(vm, BASE, 0x10000));
+	CHECK_EQ_U64(detailed_length(vm, BASE, &last), 0x10000);
+	CHECK_OK(ntvm_commit(vm, BASE + 0x8000, 0x2000, NTVM_PERM_RW));
+	CHECK_OK(ntvm_protect(vm, BASE + 0x9000, 0x1000, NTVM_PERM_NONE, NULL));
+	CHECK_OK(ntvm_decommit(vm, BASE + 0x8000, 0x2000));
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x8000, &last), 0x1000);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x9000, &last), 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_NONE);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0xA000, &last), 0x6000);
+	CHECK_OK(ntvm_release(vm, BASE, 0));
+	/* reserved with one protection, committed with another, decommitted */
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 0x10000, NTVM_PERM_NONE, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_commit(vm, BASE + 0x4000, 0x4000, NTVM_PERM_RW));
+	CHECK_OK(ntvm_decommit(vm, BASE + 0x4000, 0x4000));
+	CHECK_EQ_U64(detailed_length(vm, BASE, &last), 0x4000);
+	CHECK_EQ_U64(last, NTVM_PERM_NONE);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x4000, &last), 0x4000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x8000, &last), 0x8000);
+	/* split pieces keep their pages' last protections */
+	CHECK_OK(ntvm_release(vm, BASE + 0x2000, 0x3000));
+	CHECK_EQ_U64(detailed_length(vm, BASE + 0x5000, &last), 0x3000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_INV(vm);
+	CHECK_OK(ntvm_region_info_at_detailed(vm, BASE + 0x3000, &ri, &last));
+	CHECK_EQ_U64(ri.kind, NTVM_KIND_FREE);
+	CHECK_EQ_U64(last, NTVM_PERM_NONE);
+	CHECK_STATUS(ntvm_region_info_at_detailed(vm, UINT64_MAX, &ri, NULL), NTVM_E_OUT_OF_RANGE);
+	ntvm_destroy(vm);
+}
+
+TEST_MAIN(TEST_CASE(detailed_runs_follow_last_protections), TEST_CASE(region_info_free_memory), TEST_CASE(region_runs_stop_at_allocation_end),
           TEST_CASE(long_mixed_runs_scan_words), TEST_CASE(overlap_and_kind),
           TEST_CASE(iteration_in_address_order), TEST_CASE(stats_follow_every_operation))

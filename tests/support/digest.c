@@ -1,7 +1,8 @@
 /*
  * digest.c -- FNV-1a over the observable state of a manager, using only the
- * public API.  It walks regions, not pages, so it costs O(regions) queries
- * plus the committed bytes.
+ * public API.  It walks the detailed regions (reserved runs split by their
+ * last protection, so that hidden state counts too), not pages, so it costs
+ * O(regions) queries plus the committed bytes.
  */
 #include "digest.h"
 
@@ -69,9 +70,11 @@ uint64_t ntvm_test_digest(const ntvm *vm)
 	uint64_t max = ntvm_max_address(vm);
 	for (uint64_t a = 0; a <= max;) {
 		ntvm_region_info ri;
-		if (ntvm_region_info_at(vm, a, &ri) != NTVM_OK || ri.length == 0)
+		ntvm_perm last = 0;
+		if (ntvm_region_info_at_detailed(vm, a, &ri, &last) != NTVM_OK || ri.length == 0)
 			return mix_u64(h, 0xDEADull);
 		h = mix_region(h, &ri);
+		h = mix_u64(h, last);
 		if (ri.is_committed && ri.kind != NTVM_KIND_MMIO)
 			h = mix_contents(h, vm, &ri);
 		a = ri.start + ri.length;

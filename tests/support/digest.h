@@ -9,7 +9,8 @@
 
 #include <ntvm/ntvm.h>
 
-/* Every region from ntvm_region_info_at over [0, max_address], the stats,
+/* Every region from ntvm_region_info_at_detailed over [0, max_address]
+ * (with each run's last protection), the stats,
  * the layout version, the default allocation address, DEP, and the bytes of
  * every committed page (MMIO excluded: reading it would call back). */
 uint64_t ntvm_test_digest(const ntvm *vm);

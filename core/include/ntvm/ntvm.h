@@ -280,6 +280,19 @@ typedef struct ntvm_region_info {
  */
 ntvm_status ntvm_region_info_at(const ntvm *vm, uint64_t address, ntvm_region_info *info);
 
+/*
+ * As ntvm_region_info_at, except that a run of reserved pages also ends where
+ * the protection the pages last had changes: a decommitted page keeps the
+ * protection it had (guard included), a page never committed has the
+ * allocation's initial permission, and a commit or protect sets it.  Wine
+ * 8.0 reports reserved runs this way (docs/windows-semantics-notes.md, row
+ * 26).  info->perm stays NONE for reserved pages; *last_perm (if non-NULL)
+ * receives the queried page's protection: the current one when committed,
+ * the last one when reserved, NONE for free memory, RW for MMIO.
+ */
+ntvm_status ntvm_region_info_at_detailed(const ntvm *vm, uint64_t address, ntvm_region_info *info,
+                                         ntvm_perm *last_perm);
+
 /* Lowest 64 KiB-aligned base >= max(start ? start : default address,
  * NTVM_MIN_ADDRESS) where size bytes are free; 0 if none. */
 uint64_t ntvm_find_free_allocation_base(const ntvm *vm, uint64_t size, uint64_t start);
