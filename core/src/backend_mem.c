@@ -2,94 +2,27 @@
  * backend_mem.c -- the embedded default backend: guest pages live in this
  * process.
  *
- * Two structures: a sorted array of mapped ranges (start, end, effective
- * permission, MMIO flag), so that mapping a terabyte costs one entry, and
- * an open-addressing hash table from page number to a 4 KiB buffer.  A
- * committed page gets its buffer on its first write; until then it reads as
- * zeros.  Unmapping frees the buffers of the range.  Reserved pages cost
- * nothing here.  The calls that may fail reserve spare slots in the range
- * array, so that unmap (which may split one range in two) only has to
- * allocate after a run of host allocation failures, where it aborts.
+ * Two structures: a tree of mapped ranges (backend_ranges.c: start, end,
+ * effective permission, MMIO flag), so that mapping a terabyte costs one
+ * node, and an open-addressing hash table from page number to a 4 KiB
+ * buffer.  A committed page gets its buffer on its first write; until then
+ * it reads as zeros.  Unmapping frees the buffers of the range.  Reserved
+ * pages cost nothing here.  The calls that may fail keep three spare range
+ * nodes (protect may use two), so that unmap (which may split one range in
+ * two) does not allocate; it aborts only if a run of host allocation
+ * failures left no spare.
  */
-#include "manager.h"
+#include "backend_ranges.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct range {
-	uint64_t start, end;
-	ntvm_perm effective;
-	bool mmio;
-};
-
 struct mem {
-	struct range *ranges;
-	size_t count, capacity;
+	struct ntvm__branges ranges;
 	uint64_t *keys; /* page numbers; 0 = empty slot (page 0 is never mapped) */
 	uint8_t **pages;
 	size_t slots, used; /* slots is a power of two */
 };
-
-/* ------------------------------------------------------------------ */
-/* Mapped ranges                                                        */
-/* ------------------------------------------------------------------ */
-static bool reserve_ranges(struct mem *m, size_t extra)
-{
-	if (m->count + extra <= m->capacity)
-		return true;
-	size_t cap = m->capacity ? m->capacity * 2 : 16;
-	while (cap < m->count + extra)
-		cap *= 2;
-	struct range *r = ntvm__heap.realloc(m->ranges, cap * sizeof *r);
-	if (r == NULL)
-		return false;
-	m->ranges = r;
-	m->capacity = cap;
-	return true;
-}
-
-/* Index of the first range whose end is above address. */
-static size_t range_search(const struct mem *m, uint64_t address)
-{
-	size_t lo = 0, hi = m->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->ranges[mid].end <= address)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static void range_insert_at(struct mem *m, size_t i, struct range r)
-{
-	memmove(m->ranges + i + 1, m->ranges + i, (m->count - i) * sizeof *m->ranges);
-	m->ranges[i] = r;
-	m->count++;
-}
-
-/* Split so that no range crosses address (needs one spare slot). */
-static void range_split(struct mem *m, uint64_t address)
-{
-	size_t i = range_search(m, address);
-	if (i < m->count && m->ranges[i].start < address) {
-		struct range tail = m->ranges[i];
-		tail.start = address;
-		m->ranges[i].end = address;
-		range_insert_at(m, i + 1, tail);
-	}
-}
-
-static int add_range(struct mem *m, uint64_t address, uint64_t size, ntvm_perm eff, bool mmio)
-{
-	if (!reserve_ranges(m, 3))
-		return -1;
-	struct range r = { address, address + size, eff, mmio };
-	range_insert_at(m, range_search(m, address), r);
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Page buffers                                                         */
@@ -204,59 +137,37 @@ static void free_pages_in(struct mem *m, uint64_t first, uint64_t end)
 /* ------------------------------------------------------------------ */
 static int mem_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
 {
-	return add_range(ctx, address, size, effective, false);
+	struct mem *m = ctx;
+	if (!ntvm__branges_reserve(&m->ranges) ||
+	    !ntvm__branges_add(&m->ranges, address, address + size, effective, false))
+		return -1;
+	return 0;
 }
 
 static int mem_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_read_fn read,
                         ntvm_mmio_write_fn write, void *user)
 {
-	return add_range(ctx, address, size, NTVM_PERM_RW, true);
-}
-
-/* Remove [address, end) from the ranges; needs one spare slot at most. */
-static void cut_ranges(struct mem *m, uint64_t address, uint64_t end)
-{
-	size_t i = range_search(m, address);
-	if (i < m->count && m->ranges[i].start < address && m->ranges[i].end > end) {
-		struct range tail = m->ranges[i];
-		tail.start = end;
-		m->ranges[i].end = address;
-		range_insert_at(m, i + 1, tail);
-		return;
-	}
-	if (i < m->count && m->ranges[i].start < address)
-		m->ranges[i++].end = address;
-	size_t j = i;
-	while (j < m->count && m->ranges[j].end <= end)
-		j++;
-	if (j < m->count && m->ranges[j].start < end)
-		m->ranges[j].start = end;
-	memmove(m->ranges + i, m->ranges + j, (m->count - j) * sizeof *m->ranges);
-	m->count -= j - i;
+	struct mem *m = ctx;
+	if (!ntvm__branges_reserve(&m->ranges) ||
+	    !ntvm__branges_add(&m->ranges, address, address + size, NTVM_PERM_RW, true))
+		return -1;
+	return 0;
 }
 
 static void mem_unmap(void *ctx, uint64_t address, uint64_t size)
 {
 	struct mem *m = ctx;
-	uint64_t end = address + size;
-	if (!reserve_ranges(m, 2) && m->count + 1 > m->capacity) {
-		fprintf(stderr, "ntvm backend_mem: out of memory while unmapping\n");
-		abort();
-	}
-	cut_ranges(m, address, end);
-	free_pages_in(m, address >> NTVM__PAGE_SHIFT, end >> NTVM__PAGE_SHIFT);
+	ntvm__branges_cut(&m->ranges, address, address + size);
+	ntvm__branges_reserve(&m->ranges); /* best effort: refill the spares */
+	free_pages_in(m, address >> NTVM__PAGE_SHIFT, (address + size) >> NTVM__PAGE_SHIFT);
 }
 
 static int mem_protect(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
 {
 	struct mem *m = ctx;
-	if (!reserve_ranges(m, 4))
+	if (!ntvm__branges_reserve(&m->ranges))
 		return -1;
-	uint64_t end = address + size;
-	range_split(m, address);
-	range_split(m, end);
-	for (size_t i = range_search(m, address); i < m->count && m->ranges[i].start < end; i++)
-		m->ranges[i].effective = effective;
+	ntvm__branges_set(&m->ranges, address, address + size, effective);
 	return 0;
 }
 
@@ -305,14 +216,16 @@ static void mem_destroy(void *ctx)
 		free(m->pages[i]);
 	free(m->keys);
 	free(m->pages);
-	free(m->ranges);
+	ntvm__branges_free(&m->ranges);
 	free(m);
 }
 
 bool ntvm__backend_mem_create(ntvm_backend *out)
 {
 	struct mem *m = ntvm__heap.calloc(1, sizeof *m);
-	if (m == NULL || !reserve_ranges(m, 3)) {
+	if (m == NULL || !ntvm__branges_reserve(&m->ranges)) {
+		if (m)
+			ntvm__branges_free(&m->ranges);
 		free(m);
 		return false;
 	}
@@ -332,23 +245,20 @@ bool ntvm__backend_mem_create(ntvm_backend *out)
 bool ntvm__backend_mem_is_mapped(void *ctx, uint64_t address, ntvm_perm *effective, bool *is_mmio)
 {
 	const struct mem *m = ctx;
-	size_t i = range_search(m, address);
-	if (i >= m->count || m->ranges[i].start > address)
+	const struct ntvm__brange *n = ntvm__branges_at(&m->ranges, address);
+	if (n == NULL)
 		return false;
 	if (effective)
-		*effective = m->ranges[i].effective;
+		*effective = n->effective;
 	if (is_mmio)
-		*is_mmio = m->ranges[i].mmio;
+		*is_mmio = n->mmio;
 	return true;
 }
 
 uint64_t ntvm__backend_mem_mapped_pages(void *ctx)
 {
 	const struct mem *m = ctx;
-	uint64_t pages = 0;
-	for (size_t i = 0; i < m->count; i++)
-		pages += (m->ranges[i].end - m->ranges[i].start) >> NTVM__PAGE_SHIFT;
-	return pages;
+	return m->ranges.pages;
 }
 
 uint64_t ntvm__backend_mem_buffer_count(void *ctx)
@@ -361,17 +271,18 @@ int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_per
                                bool *is_mmio)
 {
 	const struct mem *m = ctx;
-	size_t i = range_search(m, start);
-	if (i >= m->count || m->ranges[i].start >= end)
-		return 0;
-	if (m->ranges[i].start > start)
-		return 2;
-	*effective = m->ranges[i].effective;
-	*is_mmio = m->ranges[i].mmio;
-	for (uint64_t pos = m->ranges[i].end; pos < end; pos = m->ranges[i].end) {
-		if (++i >= m->count || m->ranges[i].start != pos ||
-		    m->ranges[i].effective != *effective || m->ranges[i].mmio != *is_mmio)
+	const struct ntvm__brange *n = ntvm__branges_at(&m->ranges, start);
+	if (n == NULL) {
+		n = ntvm__branges_after(&m->ranges, start);
+		return n && n->start < end ? 2 : 0;
+	}
+	*effective = n->effective;
+	*is_mmio = n->mmio;
+	while (n->end < end) {
+		const struct ntvm__brange *next = ntvm__branges_after(&m->ranges, n->start);
+		if (next == NULL || next->start != n->end || next->effective != *effective || next->mmio != *is_mmio)
 			return 2;
+		n = next;
 	}
 	return 1;
 }

@@ -1,0 +1,244 @@
+/*
+ * backend_ranges.c -- the mapped-range tree of the embedded backend (see
+ * backend_ranges.h).  A plain AVL tree keyed by range start; splitting a
+ * range takes a node from a small spare pool that the fallible calls
+ * (map, protect) refill first, so that unmapping never has to allocate in
+ * the common case.
+ */
+#include "backend_ranges.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int height(const struct ntvm__brange *n) { return n ? n->height : 0; }
+
+static void update(struct ntvm__brange *n)
+{
+	int hl = height(n->left), hr = height(n->right);
+	n->height = (uint8_t) (1 + (hl > hr ? hl : hr));
+}
+
+static struct ntvm__brange *rotate_right(struct ntvm__brange *n)
+{
+	struct ntvm__brange *l = n->left;
+	n->left = l->right;
+	l->right = n;
+	update(n);
+	update(l);
+	return l;
+}
+
+static struct ntvm__brange *rotate_left(struct ntvm__brange *n)
+{
+	struct ntvm__brange *r = n->right;
+	n->right = r->left;
+	r->left = n;
+	update(n);
+	update(r);
+	return r;
+}
+
+static struct ntvm__brange *rebalance(struct ntvm__brange *n)
+{
+	update(n);
+	int balance = height(n->left) - height(n->right);
+	if (balance > 1) {
+		if (height(n->left->left) < height(n->left->right))
+			n->left = rotate_left(n->left);
+		return rotate_right(n);
+	}
+	if (balance < -1) {
+		if (height(n->right->right) < height(n->right->left))
+			n->right = rotate_right(n->right);
+		return rotate_left(n);
+	}
+	return n;
+}
+
+static struct ntvm__brange *insert_at(struct ntvm__brange *t, struct ntvm__brange *node)
+{
+	if (t == NULL)
+		return node;
+	if (node->start < t->start)
+		t->left = insert_at(t->left, node);
+	else
+		t->right = insert_at(t->right, node);
+	return rebalance(t);
+}
+
+static struct ntvm__brange *remove_min(struct ntvm__brange *t, struct ntvm__brange **min)
+{
+	if (t->left == NULL) {
+		*min = t;
+		return t->right;
+	}
+	t->left = remove_min(t->left, min);
+	return rebalance(t);
+}
+
+static struct ntvm__brange *remove_at(struct ntvm__brange *t, uint64_t start)
+{
+	if (t == NULL)
+		return NULL;
+	if (start < t->start) {
+		t->left = remove_at(t->left, start);
+	} else if (start > t->start) {
+		t->right = remove_at(t->right, start);
+	} else {
+		struct ntvm__brange *l = t->left, *r = t->right, *min;
+		if (r == NULL)
+			return l;
+		r = remove_min(r, &min);
+		min->left = l;
+		min->right = r;
+		return rebalance(min);
+	}
+	return rebalance(t);
+}
+
+static struct ntvm__brange *find_le(const struct ntvm__brange *t, uint64_t address)
+{
+	const struct ntvm__brange *best = NULL;
+	while (t) {
+		if (t->start <= address) {
+			best = t;
+			t = t->right;
+		} else {
+			t = t->left;
+		}
+	}
+	return (struct ntvm__brange *) best;
+}
+
+const struct ntvm__brange *ntvm__branges_at(const struct ntvm__branges *t, uint64_t address)
+{
+	const struct ntvm__brange *n = find_le(t->root, address);
+	return n && n->end > address ? n : NULL;
+}
+
+const struct ntvm__brange *ntvm__branges_after(const struct ntvm__branges *t, uint64_t address)
+{
+	const struct ntvm__brange *best = NULL, *n = t->root;
+	while (n) {
+		if (n->start > address) {
+			best = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+bool ntvm__branges_reserve(struct ntvm__branges *t)
+{
+	for (int i = 0; i < 3; i++)
+		if (t->spare[i] == NULL && (t->spare[i] = ntvm__heap.malloc(sizeof *t->spare[i])) == NULL)
+			return false;
+	return true;
+}
+
+static struct ntvm__brange *take_spare(struct ntvm__branges *t)
+{
+	for (int i = 0; i < 3; i++) {
+		struct ntvm__brange *n = t->spare[i];
+		if (n) {
+			t->spare[i] = NULL;
+			return n;
+		}
+	}
+	fprintf(stderr, "ntvm backend_mem: out of memory while unmapping\n");
+	abort();
+}
+
+static void give_back(struct ntvm__branges *t, struct ntvm__brange *n)
+{
+	for (int i = 0; i < 3; i++) {
+		if (t->spare[i] == NULL) {
+			t->spare[i] = n;
+			return;
+		}
+	}
+	free(n);
+}
+
+static void link(struct ntvm__branges *t, struct ntvm__brange *n, uint64_t start, uint64_t end,
+                 ntvm_perm effective, bool mmio)
+{
+	*n = (struct ntvm__brange){ .start = start, .end = end, .height = 1, .effective = effective, .mmio = mmio };
+	t->root = insert_at(t->root, n);
+}
+
+bool ntvm__branges_add(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective,
+                       bool mmio)
+{
+	struct ntvm__brange *n = ntvm__heap.malloc(sizeof *n);
+	if (n == NULL)
+		return false;
+	link(t, n, start, end, effective, mmio);
+	t->pages += (end - start) >> NTVM__PAGE_SHIFT;
+	return true;
+}
+
+/* Make address a range boundary (takes a spare node when it splits one). */
+static void split_at(struct ntvm__branges *t, uint64_t address)
+{
+	struct ntvm__brange *n = find_le(t->root, address);
+	if (n == NULL || n->start == address || n->end <= address)
+		return;
+	uint64_t end = n->end;
+	n->end = address;
+	link(t, take_spare(t), address, end, n->effective, n->mmio);
+}
+
+void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
+{
+	struct ntvm__brange *n = find_le(t->root, start);
+	if (n && n->start < start && n->end > end) {
+		split_at(t, end); /* a hole inside one range: the only split needed */
+		n->end = start;
+		t->pages -= (end - start) >> NTVM__PAGE_SHIFT;
+		return;
+	}
+	if (n && n->start < start && n->end > start) {
+		t->pages -= (n->end - start) >> NTVM__PAGE_SHIFT;
+		n->end = start;
+	}
+	while ((n = (struct ntvm__brange *) ntvm__branges_after(t, start - 1)) && n->start < end) {
+		if (n->end > end) {
+			t->pages -= (end - n->start) >> NTVM__PAGE_SHIFT;
+			n->start = end; /* stays between its neighbours: the order holds */
+			break;
+		}
+		t->pages -= (n->end - n->start) >> NTVM__PAGE_SHIFT;
+		t->root = remove_at(t->root, n->start);
+		give_back(t, n);
+	}
+}
+
+void ntvm__branges_set(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective)
+{
+	split_at(t, start);
+	split_at(t, end);
+	for (struct ntvm__brange *n = find_le(t->root, start); n && n->start < end;
+	     n = (struct ntvm__brange *) ntvm__branges_after(t, n->start))
+		if (n->end > start)
+			n->effective = effective;
+}
+
+static void free_tree(struct ntvm__brange *n)
+{
+	if (n == NULL)
+		return;
+	free_tree(n->left);
+	free_tree(n->right);
+	free(n);
+}
+
+void ntvm__branges_free(struct ntvm__branges *t)
+{
+	free_tree(t->root);
+	for (int i = 0; i < 3; i++)
+		free(t->spare[i]);
+	*t = (struct ntvm__branges){ 0 };
+}

@@ -1,0 +1,40 @@
+/*
+ * backend_ranges.h -- the embedded backend's record of what is mapped: an
+ * AVL tree of disjoint page ranges keyed by start, each with its effective
+ * permission and an MMIO flag.  Mapping a terabyte costs one node; every
+ * operation is O(log n) plus the ranges it touches.
+ */
+#ifndef NTVM_BACKEND_RANGES_H
+#define NTVM_BACKEND_RANGES_H
+
+#include "manager.h"
+
+struct ntvm__brange {
+	struct ntvm__brange *left, *right;
+	uint64_t start, end;
+	uint8_t height;
+	ntvm_perm effective;
+	bool mmio;
+};
+
+struct ntvm__branges {
+	struct ntvm__brange *root;
+	struct ntvm__brange *spare[3]; /* nodes kept for splits that must not fail */
+	uint64_t pages;                /* mapped pages in all */
+};
+
+/* Keep three spare nodes (set uses two, cut one); false when out of memory. */
+bool ntvm__branges_reserve(struct ntvm__branges *t);
+/* Record [start, end) as mapped (it is not); false when out of memory. */
+bool ntvm__branges_add(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective,
+                       bool mmio);
+/* Forget [start, end); uses at most one spare node. */
+void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end);
+/* Set the permission of the mapped [start, end); uses at most two spare nodes. */
+void ntvm__branges_set(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective);
+/* The range containing address, or NULL; the first range starting after address. */
+const struct ntvm__brange *ntvm__branges_at(const struct ntvm__branges *t, uint64_t address);
+const struct ntvm__brange *ntvm__branges_after(const struct ntvm__branges *t, uint64_t address);
+void ntvm__branges_free(struct ntvm__branges *t);
+
+#endif
