@@ -19,7 +19,7 @@
 #define HASH_PRIME 0x100000001b3ull
 #define HASH_LIMIT (8ull << 20) /* committed bytes hashed per window, at most */
 
-static bool push_region(replay_state *state, const ntvm_region_info *info)
+static bool push_region(replay_state *state, const ntvm_region_info *info, ntvm_perm last)
 {
 	if (state->count == state->capacity) {
 		size_t cap = state->capacity ? state->capacity * 2 : 64;
@@ -37,6 +37,7 @@ static bool push_region(replay_state *state, const ntvm_region_info *info)
 		.is_committed = info->is_committed,
 		.initial_perm = info->initial_perm,
 		.perm = info->perm,
+		.last_perm = last,
 		.kind = info->kind,
 	};
 	return true;
@@ -46,10 +47,11 @@ static void walk(replay_state *state, const ntvm *vm)
 {
 	uint64_t address = NTVM_MIN_ADDRESS, max = ntvm_max_address(vm);
 	ntvm_region_info info;
-	while (address <= max && ntvm_region_info_at(vm, address, &info) == NTVM_OK) {
+	ntvm_perm last = NTVM_PERM_NONE;
+	while (address <= max && ntvm_region_info_at_detailed(vm, address, &info, &last) == NTVM_OK) {
 		if (info.length == 0)
 			break;
-		if (info.is_reserved && !push_region(state, &info)) {
+		if (info.is_reserved && !push_region(state, &info, last)) {
 			state->oom = true;
 			return;
 		}
@@ -168,7 +170,8 @@ static bool region_same(const replay_region *a, const replay_region *b)
 		return a == b;
 	return a->allocation_base == b->allocation_base &&
 	       a->allocation_length == b->allocation_length && a->is_committed == b->is_committed &&
-	       a->initial_perm == b->initial_perm && a->perm == b->perm && a->kind == b->kind;
+	       a->initial_perm == b->initial_perm && a->perm == b->perm &&
+	       a->last_perm == b->last_perm && a->kind == b->kind;
 }
 
 static void describe(char *out, size_t size, const replay_region *r)
@@ -177,10 +180,10 @@ static void describe(char *out, size_t size, const replay_region *r)
 		snprintf(out, size, "free");
 		return;
 	}
-	snprintf(out, size, "allocation 0x%llx+0x%llx %s perm 0x%x initial 0x%x kind %d",
+	snprintf(out, size, "allocation 0x%llx+0x%llx %s perm 0x%x last 0x%x initial 0x%x kind %d",
 	         (unsigned long long)r->allocation_base, (unsigned long long)r->allocation_length,
 	         r->is_committed ? "committed" : "reserved", (unsigned)r->perm,
-	         (unsigned)r->initial_perm, (int)r->kind);
+	         (unsigned)r->last_perm, (unsigned)r->initial_perm, (int)r->kind);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -230,6 +233,7 @@ static bool same_at(const replay_state *before, const replay_state *after, uint6
 		}
 		cleared = *x;
 		cleared.perm &= (ntvm_perm)~NTVM_PERM_GUARD;
+		cleared.last_perm &= (ntvm_perm)~NTVM_PERM_GUARD;
 		x = &cleared;
 	}
 	if (region_same(x, y))

@@ -4,7 +4,8 @@
  * nothing.
  *
  * The picture is a walk of every reservation (region by region, as
- * ntvm_region_info_at reports it), the statistics, the layout version and a
+ * ntvm_region_info_at_detailed reports it, so the protection reserved pages
+ * last had is part of the picture), the statistics, the layout version and a
  * hash of the committed contents inside a window (the part of the address
  * space a statement could touch).  Hashing only a window keeps the check
  * cheap when a trace commits large ranges; the region walk always covers the
@@ -31,6 +32,7 @@ typedef struct replay_region {
 	bool is_committed;
 	ntvm_perm initial_perm;
 	ntvm_perm perm;
+	ntvm_perm last_perm; /* reserved pages: the protection they last had */
 	ntvm_kind kind;
 } replay_region;
 
