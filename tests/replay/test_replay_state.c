@@ -80,6 +80,26 @@ TEST(release_and_decommit_are_caught)
 	ntvm_destroy(vm);
 }
 
+TEST(remembered_protection_of_reserved_pages_is_compared)
+{
+	ntvm *vm = vm_with_allocation();
+	replay_state a = { 0 }, b = { 0 };
+	char why[300] = "";
+	CHECK(ntvm_decommit(vm, BASE + 0x2000, 0x1000) == NTVM_OK);
+	picture(&a, vm, NULL);
+	/* Commit read-only and decommit again: still reserved, but the page
+	 * now remembers PAGE_READONLY (Wine reports reserved runs by it). */
+	CHECK(ntvm_commit(vm, BASE + 0x2000, 0x1000, NTVM_PERM_READ) == NTVM_OK);
+	CHECK(ntvm_decommit(vm, BASE + 0x2000, 0x1000) == NTVM_OK);
+	picture(&b, vm, NULL);
+	CHECK(!replay_state_equal(&a, &b, UINT64_MAX, why, sizeof why));
+	CHECK(strstr(why, "state changed at 0x100000002000") != NULL);
+	CHECK(strstr(why, "last 0x3") != NULL && strstr(why, "last 0x1") != NULL);
+	replay_state_free(&a);
+	replay_state_free(&b);
+	ntvm_destroy(vm);
+}
+
 TEST(guard_clear_is_excused_on_its_page_only)
 {
 	ntvm *vm = vm_with_allocation();
@@ -219,6 +239,7 @@ TEST(why_accumulates)
 
 TEST_MAIN(TEST_CASE(same_state_is_equal), TEST_CASE(protection_change_is_caught),
           TEST_CASE(release_and_decommit_are_caught),
+          TEST_CASE(remembered_protection_of_reserved_pages_is_compared),
           TEST_CASE(guard_clear_is_excused_on_its_page_only),
           TEST_CASE(guard_excuse_needs_a_guard_page),
           TEST_CASE(contents_change_is_caught_and_overlay_excuses_it), TEST_CASE(range_free),
