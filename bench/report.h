@@ -1,0 +1,41 @@
+/*
+ * report.h -- printing the results: the table (with the targets checked
+ * below it) or JSON, the machine description, and the committed baseline.
+ */
+#ifndef NTVM_BENCH_REPORT_H
+#define NTVM_BENCH_REPORT_H
+
+#include <stdio.h>
+
+#include "bench.h"
+
+typedef struct bench_baseline_entry {
+	char name[BENCH_NAME_MAX];
+	double ns_op;
+} bench_baseline_entry;
+
+typedef struct bench_baseline {
+	bench_baseline_entry *entries;
+	size_t count;
+	char source[256];
+} bench_baseline;
+
+/* Reads the rows' names and ns_op from a file written by --json; false if
+ * the file cannot be read (an empty baseline is then used). */
+bool bench_baseline_load(bench_baseline *b, const char *path);
+void bench_baseline_free(bench_baseline *b);
+
+typedef struct bench_results {
+	bench_row *rows;
+	size_t count;
+	const bench_baseline *baseline;
+	bool model_built;
+	int failures; /* workload groups that failed */
+} bench_results;
+
+void bench_report_table(FILE *out, const bench_results *res);
+void bench_report_json(FILE *out, const bench_results *res);
+/* Number of workloads more than 1.5x slower than the baseline. */
+int bench_regressions(const bench_results *res);
+
+#endif /* NTVM_BENCH_REPORT_H */

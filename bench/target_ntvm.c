@@ -1,0 +1,81 @@
+/*
+ * target_ntvm.c -- the bench target interface on the ntvm library itself:
+ * thin forwards to <ntvm/nt.h> and <ntvm/ntvm.h>, so both targets pay the
+ * same indirect call.
+ */
+#include "bench.h"
+
+static void *t_create(void)
+{
+	return ntvm_create(NULL);
+}
+
+static void t_destroy(void *t)
+{
+	ntvm_destroy(t);
+}
+
+static ntvm_ntstatus t_nt_alloc(void *t, uint64_t *base, uint64_t *size, uint32_t type,
+                                uint32_t protect)
+{
+	return ntvm_nt_allocate_virtual_memory(t, base, 0, size, type, protect);
+}
+
+static ntvm_ntstatus t_nt_free(void *t, uint64_t *base, uint64_t *size, uint32_t type)
+{
+	return ntvm_nt_free_virtual_memory(t, base, size, type);
+}
+
+static ntvm_ntstatus t_nt_protect(void *t, uint64_t *base, uint64_t *size, uint32_t protect,
+                                  uint32_t *old_protect)
+{
+	return ntvm_nt_protect_virtual_memory(t, base, size, protect, old_protect);
+}
+
+static ntvm_ntstatus t_nt_query(void *t, uint64_t address, ntvm_memory_basic_information *mbi)
+{
+	return ntvm_nt_query_virtual_memory(t, address, NTVM_MEMORY_BASIC_INFORMATION_CLASS, mbi,
+	                                    sizeof *mbi, NULL);
+}
+
+static ntvm_ntstatus t_nt_access(void *t, uint64_t address, void *data, size_t length,
+                                 uint32_t access, uint64_t *fault_address)
+{
+	return ntvm_nt_access(t, address, data, length, access, fault_address);
+}
+
+static ntvm_status t_allocate_at(void *t, uint64_t base, uint64_t size, ntvm_perm perm,
+                                 bool reserve_only)
+{
+	return ntvm_allocate_at(t, base, size, perm, reserve_only, NTVM_KIND_PRIVATE);
+}
+
+static ntvm_status t_commit(void *t, uint64_t address, uint64_t size, ntvm_perm perm)
+{
+	return ntvm_commit(t, address, size, perm);
+}
+
+static ntvm_status t_protect(void *t, uint64_t address, uint64_t size, ntvm_perm perm)
+{
+	return ntvm_protect(t, address, size, perm, NULL);
+}
+
+static void t_stats(void *t, ntvm_stats *out)
+{
+	ntvm_get_stats(t, out);
+}
+
+const bench_ops bench_ntvm_ops = {
+	.name = "ntvm",
+	.create = t_create,
+	.destroy = t_destroy,
+	.nt_alloc = t_nt_alloc,
+	.nt_free = t_nt_free,
+	.nt_protect = t_nt_protect,
+	.nt_query = t_nt_query,
+	.nt_access = t_nt_access,
+	.allocate_at = t_allocate_at,
+	.commit = t_commit,
+	.protect = t_protect,
+	.stats = t_stats,
+};
