@@ -56,23 +56,25 @@ static void exec_range_op(fuzz_run *run, const fuzz_record *r)
 	fuzz_log *l = fuzz_log_op(run, r->b[0], 3, a);
 	ntvm_perm old_core = 0xEE, old_model = 0xEE;
 	switch (r->b[0]) {
+	/* the model first: if core dies inside its call, the finding still shows the
+	 * model's answer */
 	case FOP_COMMIT:
-		l->core[0] = ntvm_commit(run->vm, a[0], a[1], (ntvm_perm)a[2]);
 		l->model[0] = model_commit(&run->m, a[0], a[1], (ntvm_perm)a[2]);
+		l->core[0] = ntvm_commit(run->vm, a[0], a[1], (ntvm_perm)a[2]);
 		break;
 	case FOP_DECOMMIT:
-		l->core[0] = ntvm_decommit(run->vm, a[0], a[1]);
 		l->model[0] = model_decommit(&run->m, a[0], a[1]);
+		l->core[0] = ntvm_decommit(run->vm, a[0], a[1]);
 		break;
 	case FOP_RELEASE:
 		if (r->b[7] & 0x80)
 			a[1] = l->arg[1] = 0; /* the whole-reservation form is common */
-		l->core[0] = ntvm_release(run->vm, a[0], a[1]);
 		l->model[0] = model_release(&run->m, a[0], a[1]);
+		l->core[0] = ntvm_release(run->vm, a[0], a[1]);
 		break;
 	default:
-		l->core[0] = ntvm_protect(run->vm, a[0], a[1], (ntvm_perm)a[2], &old_core);
 		l->model[0] = model_protect(&run->m, a[0], a[1], (ntvm_perm)a[2], &old_model);
+		l->core[0] = ntvm_protect(run->vm, a[0], a[1], (ntvm_perm)a[2], &old_core);
 		l->core[1] = old_core;
 		l->model[1] = old_model;
 		break;
@@ -166,6 +168,7 @@ void fuzz_exec_core_op(fuzz_run *run, const fuzz_record *r)
 	case FOP_FIND_FREE_BASE: exec_find_free(run, r); break;
 	case FOP_READ:
 	case FOP_WRITE: exec_access(run, r); break;
+	case FOP_MISC: fuzz_exec_misc_op(run, r); break;
 	default: exec_range_op(run, r); break;
 	}
 	bool core_moved = ntvm_layout_version(run->vm) != core_before;

@@ -11,7 +11,7 @@
 static const uint8_t core_set[] = {
 	FOP_ALLOCATE_AT, FOP_ALLOCATE, FOP_COMMIT,      FOP_DECOMMIT,       FOP_RELEASE,
 	FOP_PROTECT,     FOP_CLEAR_GUARD, FOP_REGION_INFO, FOP_FIND_FREE, FOP_FIND_FREE_BASE,
-	FOP_READ,        FOP_WRITE,    FOP_LITERAL,
+	FOP_READ,        FOP_WRITE,    FOP_LITERAL,     FOP_MISC,
 };
 static const uint8_t nt_set[] = {
 	FOP_NT_ALLOC, FOP_NT_FREE,  FOP_NT_PROTECT,  FOP_NT_QUERY,
@@ -254,7 +254,7 @@ const char *fuzz_opcode_name(unsigned opcode)
 		"allocate_at", "allocate", "commit", "decommit", "release", "protect",
 		"clear_guard", "region_info", "find_free", "find_free_allocation_base", "read", "write",
 		"nt_alloc", "nt_free", "nt_protect", "nt_query", "nt_read", "nt_write", "nt_execute",
-		"literal",
+		"misc", "literal",
 	};
 	return opcode < FOP_COUNT ? names[opcode] : "?";
 }

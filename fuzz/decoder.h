@@ -56,6 +56,9 @@ enum fuzz_opcode {
 	FOP_NT_READ,
 	FOP_NT_WRITE,
 	FOP_NT_EXECUTE,
+	/* the rest of the manager API: DEP, unmap_all, reservation queries,
+	 * permission conversions, MMIO (b5 picks which; see core_exec.c) */
+	FOP_MISC,
 	/* sets a literal register (see fuzz_literal) */
 	FOP_LITERAL,
 	FOP_COUNT

@@ -14,6 +14,19 @@
 
 #include "invariants.h"
 
+/* The run in progress, for the sanitizers' death callback. */
+static fuzz_run *current_run;
+
+/* Sanitizer builds only (weak: absent elsewhere). */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/* A sanitizer report ends the process: write the operations run so far as the finding. */
+static void on_death(void)
+{
+	if (current_run && current_run->vm)
+		fuzz_write_finding(current_run, "the process died: sanitizer report above", false, 0);
+}
+
 bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size_t size,
                     fuzz_op_set set, const ntvm_config *config)
 {
@@ -37,7 +50,11 @@ bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size
 		model_fini(&run->m);
 		return false;
 	}
+	run->m.mmio_byte = fuzz_mmio_byte;
 	fuzz_env_init(&run->env, &run->m);
+	if (!current_run && __sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(on_death);
+	current_run = run;
 	return true;
 }
 
@@ -71,6 +88,7 @@ void fuzz_fail(fuzz_run *run, bool at_valid, uint64_t at, const char *fmt, ...)
 	fprintf(stderr, "ntvm-fuzz %s: DIFFERENCE after operation %zu: %s\n", run->target,
 	        run->done, why);
 	fuzz_write_finding(run, why, at_valid, at);
+	current_run = NULL; /* written once */
 	abort();
 }
 

@@ -71,7 +71,13 @@ bool fuzz_huge_end(fuzz_run *run, bool saving, model *saved, bool model_succeede
 /* Arena walk, reservation list, statistics and core's invariants. */
 void fuzz_compare_state(fuzz_run *run);
 
-/* Every core operation the decoder knows (core_exec.c); NT ones in nt_exec.c. */
+/* The harness's MMIO device: what it answers at an address (writes are dropped). */
+uint8_t fuzz_mmio_byte(uint64_t address);
+void fuzz_mmio_read(void *user, uint64_t address, void *data, size_t size);
+void fuzz_mmio_write(void *user, uint64_t address, const void *data, size_t size);
+
+/* Every core operation the decoder knows (core_exec.c, core_misc.c); NT ones in nt_exec.c. */
+void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r);
 void fuzz_exec_core_op(fuzz_run *run, const fuzz_record *r);
 void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r);
 

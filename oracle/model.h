@@ -60,6 +60,8 @@ typedef struct model {
 	 * free, inside the limits, highest for MEM_TOP_DOWN), as the trace
 	 * format's $n binding does; otherwise the model chooses itself.  0: none. */
 	uint64_t nt_choice;
+	/* What an MMIO device answers at an address (the harness's device); NULL: zeros. */
+	uint8_t (*mmio_byte)(uint64_t address);
 } model;
 
 /* ---- life cycle (model_state.c) ---- */
@@ -89,6 +91,12 @@ ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size
 ntvm_status model_write(model *m, uint64_t address, const void *data, size_t size,
                         uint64_t *fault_address);
 void model_get_stats(const model *m, ntvm_stats *out); /* metadata_bytes is 0 */
+ntvm_status model_allocate_mmio(model *m, uint64_t base, uint64_t size);
+ntvm_status model_rebind_mmio(const model *m, uint64_t base);
+bool model_reservation_from(const model *m, uint64_t address, ntvm_reservation *out);
+bool model_reservation_containing(const model *m, uint64_t address, ntvm_reservation *out);
+bool model_overlaps_reserved_region(const model *m, uint64_t address, uint64_t size);
+ntvm_kind model_region_kind(const model *m, uint64_t address);
 bool model_perm_valid(ntvm_perm perm);
 bool model_perm_from_page(uint32_t page, ntvm_perm *out);
 uint32_t model_perm_to_page(ntvm_perm perm);

@@ -171,7 +171,7 @@ static ntvm_status locate(const model *m, uint64_t address, uint64_t size, bool 
 	bool in_range = address >= NTVM_MIN_ADDRESS && address + (size - 1) <= m->max_address;
 	if (!r)
 		return in_range ? NTVM_E_NOT_RESERVED : NTVM_E_OUT_OF_RANGE;
-	if (address + size > r->base + r->length)
+	if (size > r->length - (address - r->base)) /* never address + size: it may be 2^64 */
 		return NTVM_E_SPANS_REGIONS;
 	if (r->kind == NTVM_KIND_MMIO ||
 	    (page_op && r->kind != NTVM_KIND_PRIVATE && !model_core.commit_in_views))
@@ -218,7 +218,8 @@ ntvm_status model_release(model *m, uint64_t address, uint64_t size)
 			               : NTVM_E_NOT_RESERVED;
 		if (r->base != address)
 			return model_core.release_not_at_base;
-		size = r->length;
+		/* the whole reservation, whatever its kind (MMIO too) */
+		return model_cut_resv(m, r, r->base, r->base + r->length) ? NTVM_OK : NTVM_E_NO_MEMORY;
 	} else if (!aligned_range(address, size)) {
 		return NTVM_E_INVALID_ARGUMENT;
 	}
@@ -329,7 +330,10 @@ ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
 		size_t n = size - i < in_page ? size - i : (size_t)in_page;
 		const model_page *p = model_peek_page(m, at - at % MODEL_PAGE);
-		if (p)
+		if (model_region_kind(m, at) == NTVM_KIND_MMIO)
+			for (size_t k = 0; k < n; k++)
+				((uint8_t *)data)[i + k] = m->mmio_byte ? m->mmio_byte(at + k) : 0;
+		else if (p)
 			memcpy((uint8_t *)data + i, &p->bytes[at % MODEL_PAGE], n);
 		else
 			memset((uint8_t *)data + i, 0, n);
@@ -355,10 +359,12 @@ ntvm_status model_write(model *m, uint64_t address, const void *data, size_t siz
 	for (size_t i = 0; i < size;) {
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
 		size_t n = size - i < in_page ? size - i : (size_t)in_page;
-		model_page *p = model_get_page(m, at - at % MODEL_PAGE, true);
-		if (!p)
-			return NTVM_E_NO_MEMORY;
-		memcpy(&p->bytes[at % MODEL_PAGE], (const uint8_t *)data + i, n);
+		if (model_region_kind(m, at) != NTVM_KIND_MMIO) { /* MMIO writes go to the device */
+			model_page *p = model_get_page(m, at - at % MODEL_PAGE, true);
+			if (!p)
+				return NTVM_E_NO_MEMORY;
+			memcpy(&p->bytes[at % MODEL_PAGE], (const uint8_t *)data + i, n);
+		}
 		i += n;
 	}
 	return NTVM_OK;
@@ -375,4 +381,71 @@ void model_get_stats(const model *m, ntvm_stats *out)
 			if (r->runs[j].committed)
 				out->committed_bytes += r->runs[j].end - r->runs[j].start;
 	}
+}
+
+ntvm_status model_allocate_mmio(model *m, uint64_t base, uint64_t size)
+{
+	if (base % MODEL_GRANULE || !aligned_range(base, size))
+		return NTVM_E_INVALID_ARGUMENT;
+	if (base < NTVM_MIN_ADDRESS || base + (size - 1) > m->max_address)
+		return NTVM_E_OUT_OF_RANGE;
+	if (conflict(m, base, size, model_core.overlap_by_granule))
+		return NTVM_E_OVERLAP;
+	if (!model_insert_resv(m, base, size, NTVM_PERM_RW, NTVM_KIND_MMIO, true, NTVM_PERM_RW))
+		return NTVM_E_NO_MEMORY;
+	m->version++;
+	return NTVM_OK;
+}
+
+ntvm_status model_rebind_mmio(const model *m, uint64_t base)
+{
+	const model_resv *r = model_find_resv(m, base);
+	if (!r || r->base != base)
+		return NTVM_E_NOT_RESERVED;
+	return r->kind == NTVM_KIND_MMIO ? NTVM_OK : NTVM_E_WRONG_KIND;
+}
+
+static void describe(const model_resv *r, ntvm_reservation *out)
+{
+	out->base = r->base;
+	out->length = r->length;
+	out->initial_perm = r->initial_perm;
+	out->kind = r->kind;
+	out->committed_bytes = 0;
+	for (size_t i = 0; i < r->run_count; i++)
+		if (r->runs[i].committed)
+			out->committed_bytes += r->runs[i].end - r->runs[i].start;
+}
+
+bool model_reservation_from(const model *m, uint64_t address, ntvm_reservation *out)
+{
+	for (size_t i = 0; i < m->resv_count; i++) {
+		if (m->resv[i].base >= address) {
+			describe(&m->resv[i], out);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool model_reservation_containing(const model *m, uint64_t address, ntvm_reservation *out)
+{
+	const model_resv *r = model_find_resv(m, address);
+	if (r)
+		describe(r, out);
+	return r != NULL;
+}
+
+bool model_overlaps_reserved_region(const model *m, uint64_t address, uint64_t size)
+{
+	if (size == 0)
+		return false;
+	uint64_t last = size - 1 > UINT64_MAX - address ? UINT64_MAX : address + (size - 1);
+	return !model_range_free(m, address, last);
+}
+
+ntvm_kind model_region_kind(const model *m, uint64_t address)
+{
+	const model_resv *r = model_find_resv(m, address);
+	return r ? r->kind : NTVM_KIND_FREE;
 }

@@ -8,6 +8,7 @@
 #   FUZZ_TARGETS  which targets (default: all five)
 #   FUZZ_SEED     a fixed seed (libFuzzer -seed, afl-fuzz -s); default random
 #   FUZZ_JOBS     build parallelism (2)
+#   FUZZ_CONFORMANCE  "no" skips the conformance report (yes)
 #
 # New inputs go to build/fuzz-work/<target>/corpus; the committed corpora
 # (corpus/<target>, corpus/regression/<target>) are read, never written.
@@ -101,10 +102,12 @@ run_libfuzzer() {
 	local seed=()
 	[ -n "${FUZZ_SEED:-}" ] && seed=(-seed="$FUZZ_SEED")
 	mapfile -t extra < <(corpus_dirs "$t")
+	# fork mode with one job: a crash is kept and fuzzing goes on, so one
+	# run reports every finding it meets, not just the first
 	NTVM_FINDING_DIR=$dir/findings "$build/bin/fuzz_$t" "$dir/corpus" "${extra[@]}" \
-		-max_total_time="$secs" -print_final_stats=1 -max_len="$(max_len "$t")" \
-		-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$dir/findings/" "${dict[@]}" \
-		"${seed[@]}" >"$dir/fuzz.log" 2>&1 &
+		-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+		-max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="$dir/findings/" "${dict[@]}" "${seed[@]}" >"$dir/fuzz.log" 2>&1 &
 	local pid=$!
 	watch_progress "$t" "$dir/fuzz.log" "$pid" "$secs"
 	wait "$pid" || true
@@ -135,9 +138,12 @@ run_afl() {
 summarise() {
 	local t=$1 dir=$work/$1 runs="-" rate="-" cov="-"
 	if [ "$engine" = libfuzzer ]; then
-		runs=$(grep -a 'stat::number_of_executed_units' "$dir/fuzz.log" | awk '{print $2}' | tail -n1)
-		rate=$(grep -a 'stat::average_exec_per_sec' "$dir/fuzz.log" | awk '{print $2}' | tail -n1)
-		cov=$(grep -aoE 'cov: [0-9]+ ft: [0-9]+' "$dir/fuzz.log" | tail -n1)
+		# the last fork-mode status line: "#RUNS: cov: C ft: F corp: N exec/s E ..."
+		local last
+		last=$(grep -aE '^#[0-9]+: cov:' "$dir/fuzz.log" | tail -n1)
+		runs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+		rate=$(grep -oE 'exec/s [0-9]+' <<<"$last" | awk '{print $2}')
+		cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' <<<"$last")
 	else
 		local stats=$dir/afl/default/fuzzer_stats
 		runs=$(awk -F' *: *' '$1=="execs_done"{print $2}' "$stats" 2>/dev/null)
@@ -174,7 +180,9 @@ main() {
 	done
 
 	local conformance="not run (no conformance target)"
-	if grep -qs '^conformance:' mk/*.mk; then
+	if [ "${FUZZ_CONFORMANCE:-yes}" = no ]; then
+		conformance="skipped (FUZZ_CONFORMANCE=no)"
+	elif grep -qs '^conformance:' mk/*.mk; then
 		say "conformance report"
 		if make --no-print-directory conformance; then
 			conformance="written to build/conformance/"
