@@ -13,7 +13,7 @@ static ntvm_status check_range(const ntvm *vm, uint64_t address, uint64_t size, 
 {
 	uint64_t end = address + size; /* may be 0 when the range ends at 2^64 */
 	for (uint64_t pos = address; pos - address < size;) {
-		const struct ntvm__res *r = ntvm__index_containing(vm->root, pos);
+		const struct ntvm__res *r = ntvm__lookup(vm, pos);
 		if (r == NULL) {
 			*fault = pos;
 			return NTVM_E_NOT_COMMITTED;
@@ -48,7 +48,7 @@ static ntvm_status transfer(const ntvm *vm, uint64_t address, uint8_t *rbuf, con
 {
 	uint64_t end = address + size;
 	for (uint64_t pos = address; pos - address < size;) {
-		const struct ntvm__res *r = ntvm__index_containing(vm->root, pos);
+		const struct ntvm__res *r = ntvm__lookup(vm, pos);
 		uint64_t stop = end - r->base > r->size || end == 0 ? ntvm__res_end(r) : end;
 		size_t len = (size_t) (stop - pos), off = (size_t) (pos - address);
 		const struct ntvm__mmio *m = r->kind == NTVM_KIND_MMIO ? r->u.mmio : NULL;

@@ -102,7 +102,7 @@ ntvm_status ntvm_allocate_mmio(ntvm *vm, uint64_t base, uint64_t size, ntvm_mmio
 ntvm_status ntvm_rebind_mmio(ntvm *vm, uint64_t base, ntvm_mmio_read_fn read,
                              ntvm_mmio_write_fn write, void *user)
 {
-	struct ntvm__res *r = ntvm__index_containing(vm->root, base);
+	struct ntvm__res *r = ntvm__lookup(vm, base);
 	if (r == NULL || r->base != base)
 		return NTVM_E_NOT_RESERVED;
 	if (r->kind != NTVM_KIND_MMIO)
@@ -167,7 +167,7 @@ static ntvm_status release_part(ntvm *vm, struct ntvm__res *r, uint64_t first, u
 ntvm_status ntvm_release(ntvm *vm, uint64_t address, uint64_t size)
 {
 	if (size == 0) {
-		struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+		struct ntvm__res *r = ntvm__lookup(vm, address);
 		if (r == NULL)
 			return address < NTVM_MIN_ADDRESS || address > vm->max_address ? NTVM_E_OUT_OF_RANGE
 			                                                                : NTVM_E_NOT_RESERVED;
@@ -206,5 +206,6 @@ void ntvm_unmap_all(ntvm *vm)
 {
 	free_subtree(vm, vm->root);
 	vm->root = NULL;
+	vm->hint = NULL;
 	ntvm__bump(vm);
 }

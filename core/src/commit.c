@@ -149,7 +149,7 @@ ntvm_status ntvm_protect(ntvm *vm, uint64_t address, uint64_t size, ntvm_perm pe
 
 bool ntvm_clear_guard(ntvm *vm, uint64_t address)
 {
-	struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	struct ntvm__res *r = ntvm__lookup(vm, address);
 	if (r == NULL || r->kind == NTVM_KIND_MMIO)
 		return false;
 	uint64_t page = (address - r->base) >> NTVM__PAGE_SHIFT;

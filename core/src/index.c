@@ -180,21 +180,40 @@ static void set_gap(ntvm *vm, struct ntvm__res *node)
 	refresh_path(vm->root, node->base);
 }
 
+/* The gaps around the new node are set before it goes in, so the
+ * insertion path and the successor's path are the only ones refreshed. */
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 {
+	struct ntvm__res *prev = ntvm__index_le(vm->root, node->base);
+	struct ntvm__res *next = ntvm__index_gt(vm->root, node->base);
 	node->left = node->right = NULL;
 	node->height = 1;
-	node->gap_before = node->max_gap = 0;
+	node->gap_before = node->max_gap = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, node->base);
+	if (next)
+		next->gap_before = gap_granules(ntvm__res_end(node), next->base);
 	vm->root = insert_at(vm->root, node);
-	set_gap(vm, node);
-	set_gap(vm, ntvm__index_gt(vm->root, node->base));
+	if (next)
+		refresh_path(vm->root, next->base);
 }
 
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 {
+	if (vm->hint == node)
+		vm->hint = NULL;
 	vm->root = remove_at(vm->root, node);
 	node->left = node->right = NULL;
 	set_gap(vm, ntvm__index_gt(vm->root, node->base));
+}
+
+struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address)
+{
+	struct ntvm__res *hint = vm->hint;
+	if (hint && address - hint->base < hint->size)
+		return hint;
+	struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	if (r)
+		((ntvm *) vm)->hint = r; /* a cache, not state: const callers may refresh it */
+	return r;
 }
 
 void ntvm__index_resized(ntvm *vm, struct ntvm__res *node)

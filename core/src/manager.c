@@ -128,13 +128,10 @@ ntvm_status ntvm__locate(const ntvm *vm, uint64_t address, uint64_t size,
 		return NTVM_E_INVALID_ARGUMENT;
 	if (size - 1 > UINT64_MAX - address)
 		return NTVM_E_INVALID_ARGUMENT;
-	if (address < NTVM_MIN_ADDRESS || address + size - 1 > vm->max_address) {
-		if (ntvm__index_containing(vm->root, address) == NULL)
-			return NTVM_E_OUT_OF_RANGE;
-	}
-	struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	struct ntvm__res *r = ntvm__lookup(vm, address);
 	if (r == NULL)
-		return NTVM_E_NOT_RESERVED;
+		return address < NTVM_MIN_ADDRESS || address + size - 1 > vm->max_address ? NTVM_E_OUT_OF_RANGE
+		                                                                          : NTVM_E_NOT_RESERVED;
 	if (address + size > ntvm__res_end(r))
 		return NTVM_E_SPANS_REGIONS;
 	*out = r;

@@ -66,6 +66,7 @@ struct ntvm {
 	ntvm_config config;
 	ntvm_backend backend;
 	struct ntvm__res *root;
+	struct ntvm__res *hint; /* the reservation found last (a lookup cache) */
 	uint64_t max_address;
 	uint64_t layout_version;
 	ntvm_stats stats;
@@ -97,6 +98,8 @@ ntvm_perm ntvm__effective_perm(ntvm_perm perm, bool dep_enabled);
 struct ntvm__res *ntvm__index_le(const struct ntvm__res *root, uint64_t address);
 struct ntvm__res *ntvm__index_gt(const struct ntvm__res *root, uint64_t address);
 struct ntvm__res *ntvm__index_containing(const struct ntvm__res *root, uint64_t address);
+/* The reservation containing address, trying vm->hint first. */
+struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address);
 struct ntvm__res *ntvm__index_last(const struct ntvm__res *root);
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node);
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);

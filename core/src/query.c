@@ -21,7 +21,7 @@ static ntvm_status region_info(const ntvm *vm, uint64_t address, bool detailed,
 	if (address > vm->max_address)
 		return NTVM_E_OUT_OF_RANGE;
 	uint64_t page_start = ntvm__align_down(address, NTVM_PAGE_SIZE);
-	const struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	const struct ntvm__res *r = ntvm__lookup(vm, address);
 	if (r == NULL) {
 		describe_free(vm, page_start, info);
 		if (last_perm)
@@ -87,7 +87,7 @@ bool ntvm_overlaps_reserved_region(const ntvm *vm, uint64_t address, uint64_t si
 
 ntvm_kind ntvm_region_kind(const ntvm *vm, uint64_t address)
 {
-	const struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	const struct ntvm__res *r = ntvm__lookup(vm, address);
 	return r ? (ntvm_kind) r->kind : NTVM_KIND_FREE;
 }
 
@@ -113,7 +113,7 @@ bool ntvm_reservation_from(const ntvm *vm, uint64_t address, ntvm_reservation *o
 
 bool ntvm_reservation_containing(const ntvm *vm, uint64_t address, ntvm_reservation *out)
 {
-	const struct ntvm__res *r = ntvm__index_containing(vm->root, address);
+	const struct ntvm__res *r = ntvm__lookup(vm, address);
 	if (r == NULL)
 		return false;
 	describe(r, out);

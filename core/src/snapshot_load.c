@@ -295,6 +295,7 @@ ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_sn
 	struct reader rd = { data, size, 0, error };
 	ntvm fresh = *vm;
 	fresh.root = NULL;
+	fresh.hint = NULL;
 	fresh.stats = (ntvm_stats){ .metadata_bytes = sizeof *vm };
 	ntvm_status st = NTVM_E_MALFORMED;
 	if (data == NULL && size != 0)
