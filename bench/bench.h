@@ -168,12 +168,6 @@ uint64_t bench_build_regions(const bench_target *bt, uint64_t regions);
  * committed read-write; returns the base or 0. */
 uint64_t bench_nt_reserve_commit(const bench_target *bt);
 
-/* Release count reservations at first, first + stride, ... highest first.
- * Used before tear-down: the default backend's mapped-range array makes
- * ntvm_destroy quadratic when many ranges are mapped (see
- * docs/benchmarks.md), and that is not what the workloads measure. */
-void bench_release_desc(const bench_target *bt, uint64_t first, uint64_t stride, uint64_t count);
-
 /* Model caps: where the model chooses bases itself (O(n^2) per call) it runs
  * at a tenth of the usual cap. */
 #define BENCH_MODEL_CAP_CHOOSING(ctx) ((ctx)->model_cap / 10)

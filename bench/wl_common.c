@@ -22,14 +22,6 @@ void *bench_target_of(void *state)
 	return ((bench_target *) state)->t;
 }
 
-void bench_release_desc(const bench_target *bt, uint64_t first, uint64_t stride, uint64_t count)
-{
-	for (uint64_t i = count; i-- > 0;) {
-		uint64_t base = first + i * stride, zero = 0;
-		bt->ops->nt_free(bt->t, &base, &zero, NTVM_MEM_RELEASE);
-	}
-}
-
 uint64_t bench_nt_reserve_commit(const bench_target *bt)
 {
 	uint64_t base = 0, size = BENCH_GRANULE;

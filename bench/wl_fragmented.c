@@ -21,8 +21,6 @@ typedef struct frag_state {
 static void teardown(void *state)
 {
 	frag_state *s = state;
-	if (s->bt.t)
-		bench_release_desc(&s->bt, BENCH_BASE, PAGES * BENCH_PAGE, s->count);
 	bench_target_close(&s->bt);
 	free(s);
 }

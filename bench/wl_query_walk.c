@@ -29,14 +29,12 @@ uint64_t bench_build_regions(const bench_target *bt, uint64_t regions)
 
 typedef struct walk_state {
 	bench_target bt;
-	uint64_t cursor, top, regions, count;
+	uint64_t cursor, top, regions;
 } walk_state;
 
 static void teardown(void *state)
 {
 	walk_state *s = state;
-	if (s->bt.t)
-		bench_release_desc(&s->bt, BENCH_BASE, STRIDE, s->count);
 	bench_target_close(&s->bt);
 	free(s);
 }
@@ -59,7 +57,7 @@ static void *setup(const bench_ops *ops, uint64_t scale)
 	if (s == NULL)
 		return NULL;
 	s->top = 0x7FFFFFFF0000ull;
-	if (!bench_target_open(&s->bt, ops) || (s->count = bench_build_regions(&s->bt, scale)) == 0) {
+	if (!bench_target_open(&s->bt, ops) || bench_build_regions(&s->bt, scale) == 0) {
 		teardown(s);
 		return NULL;
 	}

@@ -17,7 +17,6 @@ typedef struct snap_state {
 	bench_target bt;
 	ntvm *dst;
 	ntvm_buffer buf;
-	uint64_t count;
 } snap_state;
 
 static bool save_op(void *state, uint64_t n)
@@ -63,7 +62,7 @@ void wl_snapshot(bench_ctx *ctx)
 {
 	snap_state s = { 0 };
 	if (!bench_target_open(&s.bt, &bench_ntvm_ops) ||
-	    (s.count = bench_build_regions(&s.bt, REGIONS / ctx->scale_div)) == 0 ||
+	    bench_build_regions(&s.bt, REGIONS / ctx->scale_div) == 0 ||
 	    (s.dst = ntvm_create(NULL)) == NULL) {
 		bench_fail(ctx, "snapshot", "ntvm set-up failed");
 		bench_target_close(&s.bt);
@@ -83,6 +82,5 @@ void wl_snapshot(bench_ctx *ctx)
 	}
 	ntvm_buffer_free(&s.buf);
 	ntvm_destroy(s.dst);
-	bench_release_desc(&s.bt, BENCH_BASE, BENCH_REGIONS_STRIDE, s.count);
 	bench_target_close(&s.bt);
 }

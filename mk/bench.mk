@@ -12,7 +12,7 @@ BENCH_ENV := WINEPREFIX=$(CURDIR)/build/wineprefix WINEDEBUG=-all WINEDLLOVERRID
 bench-build:
 	@scripts/install-deps.sh build
 	@cmake --preset release >/dev/null
-	@cmake --build $(BENCH_BUILD) -j2 --target ntvm-bench
+	@cmake --build $(BENCH_BUILD) -j2 --target ntvm-bench -- --no-print-directory >/dev/null
 
 bench: bench-build
 	@$(BENCH_ENV) $(BENCH_BUILD)/bin/ntvm-bench $(BENCH_ARGS)
