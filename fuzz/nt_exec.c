@@ -68,32 +68,40 @@ static void exec_free_protect(fuzz_run *run, const fuzz_record *r)
 	expect_same(run, l, 4);
 }
 
+/* b6: the information class (mostly basic); b5 high nibble 0xF: a short buffer. */
 static void exec_query(fuzz_run *run, const fuzz_record *r)
 {
-	uint64_t a[2] = {fuzz_address(&run->env, r), sizeof(ntvm_memory_basic_information)};
-	ntvm_memory_basic_information c, m;
-	uint64_t returned = 0;
+	static const uint32_t classes[8] = {0, 0, 0, 0, 0, NTVM_MEMORY_REGION_INFORMATION_CLASS,
+	                                    NTVM_MEMORY_REGION_INFORMATION_CLASS, 1};
+	uint64_t a[3] = {fuzz_address(&run->env, r), 0x30, classes[r->b[6] & 7]};
+	uint8_t c[0x40], m[0x40];
+	uint64_t creturned = 0xEE, mreturned = 0xEE;
 	if ((r->b[5] & 0xF0) == 0xF0)
-		a[1] = r->b[5] & 0x0F; /* a short buffer */
-	fuzz_log *l = fuzz_log_op(run, FOP_NT_QUERY, 2, a);
-	memset(&c, 0, sizeof c);
-	memset(&m, 0, sizeof m);
-	l->core[0] = ntvm_nt_query_virtual_memory(run->vm, a[0], NTVM_MEMORY_BASIC_INFORMATION_CLASS,
-	                                          &c, a[1], &returned);
-	l->model[0] = a[1] < sizeof m ? NTVM_STATUS_INFO_LENGTH_MISMATCH
-	                              : model_nt_query(&run->m, a[0], &m);
-	if (l->core[0] == NTVM_STATUS_SUCCESS) {
-		l->core[1] = c.BaseAddress, l->core[2] = c.AllocationBase, l->core[3] = c.RegionSize;
-		l->model[1] = m.BaseAddress, l->model[2] = m.AllocationBase, l->model[3] = m.RegionSize;
-		if (c.AllocationProtect != m.AllocationProtect || c.State != m.State ||
-		    c.Protect != m.Protect || c.Type != m.Type)
+		a[1] = (r->b[5] & 0x0F) * 4u; /* a short buffer: 0 .. 60 bytes */
+	fuzz_log *l = fuzz_log_op(run, FOP_NT_QUERY, 3, a);
+	memset(c, 0xCC, sizeof c);
+	memset(m, 0xCC, sizeof m);
+	l->core[0] = ntvm_nt_query_virtual_memory(run->vm, a[0], (uint32_t)a[2], c, a[1], &creturned);
+	l->model[0] = model_nt_query_any(&run->m, a[0], (uint32_t)a[2], m, a[1], &mreturned);
+	if (l->core[0] == NTVM_STATUS_SUCCESS && l->model[0] == NTVM_STATUS_SUCCESS &&
+	    a[2] == NTVM_MEMORY_BASIC_INFORMATION_CLASS) {
+		ntvm_memory_basic_information cm, mm;
+		memcpy(&cm, c, sizeof cm);
+		memcpy(&mm, m, sizeof mm);
+		l->core[1] = cm.BaseAddress, l->core[2] = cm.AllocationBase, l->core[3] = cm.RegionSize;
+		l->model[1] = mm.BaseAddress, l->model[2] = mm.AllocationBase, l->model[3] = mm.RegionSize;
+		if (cm.AllocationProtect != mm.AllocationProtect || cm.State != mm.State ||
+		    cm.Protect != mm.Protect || cm.Type != mm.Type)
 			fuzz_fail(run, true, a[0],
 			          "nt_query: core allocprot 0x%x state 0x%x prot 0x%x type 0x%x, model "
 			          "0x%x 0x%x 0x%x 0x%x",
-			          c.AllocationProtect, c.State, c.Protect, c.Type, m.AllocationProtect,
-			          m.State, m.Protect, m.Type);
+			          cm.AllocationProtect, cm.State, cm.Protect, cm.Type, mm.AllocationProtect,
+			          mm.State, mm.Protect, mm.Type);
 	}
 	expect_same(run, l, 4);
+	if (memcmp(c, m, sizeof c) || creturned != mreturned)
+		fuzz_fail(run, true, a[0], "nt_query class %llu: the buffers or return lengths differ",
+		          (unsigned long long)a[2]);
 }
 
 static void exec_access(fuzz_run *run, const fuzz_record *r)

@@ -109,6 +109,9 @@ ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_
                                uint32_t *old_protect);
 ntvm_ntstatus model_nt_query(const model *m, uint64_t address,
                              ntvm_memory_basic_information *mbi);
+/* The full call: info_class, a buffer of length bytes, *return_length. */
+ntvm_ntstatus model_nt_query_any(const model *m, uint64_t address, uint32_t info_class,
+                                 void *buffer, uint64_t length, uint64_t *return_length);
 ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t length,
                               uint32_t access, uint64_t *fault_address);
 

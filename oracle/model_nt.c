@@ -412,6 +412,60 @@ ntvm_ntstatus model_nt_query(const model *m, uint64_t address, ntvm_memory_basic
 	return NTVM_STATUS_SUCCESS;
 }
 
+/* MemoryRegionInformation: the allocation (Windows) or the region (Wine) at address. */
+static ntvm_ntstatus query_region(const model *m, uint64_t address, void *buffer,
+                                  uint64_t length, uint64_t *return_length)
+{
+	static const uint32_t type_bits[] = {0, 1, 2, 4, 2}; /* by ntvm_kind */
+	const model_nt_rules *rl = rules(m);
+	ntvm_memory_region_information ri;
+	ntvm_region_info info;
+	size_t written = sizeof ri;
+	model_region_info_at(m, address, &info);
+	if (info.kind == NTVM_KIND_FREE && rl->region_info_free != NTVM_STATUS_SUCCESS)
+		return rl->region_info_free;
+	memset(&ri, 0, sizeof ri);
+	ri.AllocationBase = info.allocation_base;
+	ri.AllocationProtect = info.kind == NTVM_KIND_FREE ? 0 : model_perm_to_page(info.initial_perm);
+	if (rl->region_info_of_region) {
+		ri.RegionSize = info.length;
+		ri.CommitSize = info.is_committed ? info.length : 0;
+		written = 0x20; /* up to CommitSize */
+	} else if (info.kind != NTVM_KIND_FREE) {
+		ntvm_reservation r;
+		model_reservation_containing(m, address, &r);
+		ri.RegionType = type_bits[info.kind];
+		ri.RegionSize = r.length;
+		ri.CommitSize = r.committed_bytes;
+	}
+	while (written > length) /* whole fields only */
+		written -= 8;
+	memcpy(buffer, &ri, written);
+	if (return_length)
+		*return_length = sizeof ri;
+	return NTVM_STATUS_SUCCESS;
+}
+
+ntvm_ntstatus model_nt_query_any(const model *m, uint64_t address, uint32_t info_class,
+                                 void *buffer, uint64_t length, uint64_t *return_length)
+{
+	bool basic = info_class == NTVM_MEMORY_BASIC_INFORMATION_CLASS;
+	ntvm_memory_basic_information mbi;
+	if (!basic && info_class != NTVM_MEMORY_REGION_INFORMATION_CLASS)
+		return NTVM_STATUS_INVALID_INFO_CLASS;
+	if (length < (basic ? sizeof mbi : 0x18)) /* region: up to RegionSize (core's probe) */
+		return NTVM_STATUS_INFO_LENGTH_MISMATCH;
+	if (address > m->max_address)
+		return NTVM_STATUS_INVALID_PARAMETER;
+	if (!basic)
+		return query_region(m, address, buffer, length, return_length);
+	model_nt_query(m, address, &mbi);
+	memcpy(buffer, &mbi, sizeof mbi);
+	if (return_length)
+		*return_length = sizeof mbi;
+	return NTVM_STATUS_SUCCESS;
+}
+
 static bool allowed(const model *m, ntvm_perm perm, uint32_t access)
 {
 	switch (access) {

@@ -66,6 +66,8 @@ static const model_nt_rules windows_rules = {
 	.free_not_allocated = NTVM_STATUS_MEMORY_NOT_ALLOCATED,     /* spec */
 	.free_past_allocation = NTVM_STATUS_UNABLE_TO_FREE_VM,      /* spec */
 	.release_nonzero_size = NTVM_STATUS_SUCCESS,                /* spec: partial release splits */
+	.region_info_free = NTVM_STATUS_INVALID_ADDRESS,            /* core (documentation) */
+	.region_info_of_region = false,                             /* core (documentation) */
 };
 
 static const model_nt_rules wine_rules = {
@@ -99,6 +101,8 @@ static const model_nt_rules wine_rules = {
 	.free_not_allocated = NTVM_STATUS_INVALID_PARAMETER,        /* spec */
 	.free_past_allocation = NTVM_STATUS_INVALID_PARAMETER,
 	.release_nonzero_size = NTVM_STATUS_INVALID_PARAMETER,      /* spec: no partial release */
+	.region_info_free = NTVM_STATUS_SUCCESS,
+	.region_info_of_region = true,
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

@@ -63,6 +63,10 @@ typedef struct model_nt_rules {
 	ntvm_ntstatus free_not_allocated;
 	ntvm_ntstatus free_past_allocation;
 	ntvm_ntstatus release_nonzero_size;   /* SUCCESS: the allocation shrinks or splits */
+	/* NtQueryVirtualMemory, MemoryRegionInformation */
+	ntvm_ntstatus region_info_free;       /* on free memory */
+	bool region_info_of_region;           /* sizes of the MBI region, RegionType 0, 0x20 bytes
+	                                         written (else: of the allocation, all 0x30) */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

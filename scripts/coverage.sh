@@ -15,6 +15,7 @@ say() { printf '== coverage: %s\n' "$*"; }
 
 scripts/install-deps.sh build
 say "building the coverage preset in build/coverage"
+mkdir -p "$root/build"
 cmake --preset coverage >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 2; }
 names="ntvm-replay"
 for t in $targets; do names="$names fuzz_$t"; done

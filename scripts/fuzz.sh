@@ -49,6 +49,7 @@ build_targets() {
 		export AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1
 	fi
 	say "building the $engine targets in ${build#$root/}"
+	mkdir -p "$root/build"
 	cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
 		-DCMAKE_C_FLAGS="$flags" -DNTVM_SANITIZE=$sanitize -DNTVM_FUZZ_LIBFUZZER=ON \
 		>"$build.configure.log" 2>&1 || { cat "$build.configure.log"; die "configure failed"; }
