@@ -205,6 +205,25 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 	set_gap(vm, ntvm__index_gt(vm->root, node->base));
 }
 
+static struct ntvm__res *build(struct ntvm__res **nodes, size_t lo, size_t hi)
+{
+	if (lo >= hi)
+		return NULL;
+	size_t mid = lo + (hi - lo) / 2;
+	struct ntvm__res *n = nodes[mid];
+	n->left = build(nodes, lo, mid);
+	n->right = build(nodes, mid + 1, hi);
+	update(n);
+	return n;
+}
+
+void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		nodes[i]->gap_before = gap_granules(i ? ntvm__res_end(nodes[i - 1]) : NTVM_MIN_ADDRESS, nodes[i]->base);
+	vm->root = build(nodes, 0, count);
+}
+
 struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address)
 {
 	struct ntvm__res *hint = vm->hint;

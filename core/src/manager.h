@@ -103,6 +103,10 @@ struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address);
 struct ntvm__res *ntvm__index_last(const struct ntvm__res *root);
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node);
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
+/* Build the (empty) index of vm from count nodes sorted by base, in O(n);
+ * halving the sorted array gives subtrees whose heights differ by one at
+ * most, so the result is a valid AVL tree. */
+void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count);
 /* After node's base or end moved inside its old span: refresh the gaps. */
 void ntvm__index_resized(ntvm *vm, struct ntvm__res *node);
 uint32_t ntvm__index_gap_before(const ntvm *vm, const struct ntvm__res *node);

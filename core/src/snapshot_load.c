@@ -174,10 +174,10 @@ static bool check_bounds(struct reader *rd, const ntvm *fresh, size_t off, uint6
 	return true;
 }
 
-/* Read one reservation into a new node of fresh; *status says NO_MEMORY
- * apart from MALFORMED. */
+/* Read one reservation into a new node (*out) counted in fresh's
+ * statistics; *status says NO_MEMORY apart from MALFORMED. */
 static bool read_reservation(struct reader *rd, ntvm *fresh, uint64_t *prev_end,
-                             uint64_t *content_pages, ntvm_status *status)
+                             uint64_t *content_pages, ntvm_status *status, struct ntvm__res **out)
 {
 	size_t off = rd->pos;
 	uint64_t base, size, nruns;
@@ -210,22 +210,42 @@ static bool read_reservation(struct reader *rd, ntvm *fresh, uint64_t *prev_end,
 	fresh->stats.committed_bytes += sum.committed << NTVM__PAGE_SHIFT;
 	fresh->stats.reservation_count++;
 	fresh->stats.metadata_bytes += ntvm__res_meta_bytes(r);
-	ntvm__index_insert(fresh, r);
+	*out = r;
 	*prev_end = base + size;
 	if (kind != NTVM_KIND_MMIO)
 		*content_pages += sum.committed;
 	return true;
 }
 
+/* Read every reservation, then build fresh's index from them at once. */
+static ntvm_status read_reservations(struct reader *rd, ntvm *fresh, uint64_t count,
+                                     uint64_t *content_pages)
+{
+	uint64_t prev_end = 0, k;
+	ntvm_status status = NTVM_E_MALFORMED;
+	struct ntvm__res **nodes = ntvm__heap.malloc((size_t) (count ? count : 1) * sizeof *nodes);
+	if (nodes == NULL)
+		return NTVM_E_NO_MEMORY;
+	for (k = 0; k < count; k++)
+		if (!read_reservation(rd, fresh, &prev_end, content_pages, &status, &nodes[k]))
+			break;
+	if (k == count)
+		ntvm__index_build(fresh, nodes, (size_t) count);
+	else
+		while (k > 0)
+			ntvm__res_storage_free(nodes[--k]);
+	free(nodes);
+	return k == count ? NTVM_OK : status;
+}
+
 static ntvm_status parse(struct reader *rd, ntvm *fresh, bool is_snapshot)
 {
-	uint64_t count, prev_end = 0, content_pages = 0;
-	ntvm_status status = NTVM_E_MALFORMED;
+	uint64_t count, content_pages = 0;
 	if (!read_header(rd, fresh, is_snapshot, &count))
 		return NTVM_E_MALFORMED;
-	for (uint64_t k = 0; k < count; k++)
-		if (!read_reservation(rd, fresh, &prev_end, &content_pages, &status))
-			return status;
+	ntvm_status st = read_reservations(rd, fresh, count, &content_pages);
+	if (st != NTVM_OK)
+		return st;
 	uint64_t rest = rd->size - rd->pos;
 	if (is_snapshot && rest != 0) {
 		fail_at(rd, rd->pos, "trailing bytes");
