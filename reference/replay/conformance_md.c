@@ -49,7 +49,7 @@ static void matrix(const struct conf_report *r, FILE *f)
 
 static void file_mismatches(const struct conf_report *r, const struct conf_file *file, FILE *f)
 {
-	fprintf(f, "### `%s` (%zu of %zu failed)\n\n", file->path, file->total.failed,
+	fprintf(f, "#### `%s` (%zu of %zu failed)\n\n", file->path, file->total.failed,
 	        file->statements);
 	if (file->error) {
 		fprintf(f, "Malformed: `%s`\n\n", file->error);
@@ -76,7 +76,7 @@ static void mismatches(const struct conf_report *r, FILE *f)
 	fprintf(f, "## Mismatches\n\n");
 	for (int i = 0; i < CONF_COLUMNS; i++) {
 		const struct conf_column *c = &r->columns[i];
-		fprintf(f, "## %s: %zu mismatches\n\n", c->title, c->total.failed);
+		fprintf(f, "### %s: %zu mismatches\n\n", c->title, c->total.failed);
 		if (i == CONF_COL_WINE_AS_WINDOWS)
 			fprintf(f, "These are where ntvm in the Windows profile differs from Wine 8.0: "
 			           "expected differences, %zu of them matched to a row of the "
