@@ -224,7 +224,9 @@ bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t 
 	REQUIRE(&c, s->reservation_count == c.count, "reservation_count %" PRIu64 " != %" PRIu64, s->reservation_count, c.count);
 	REQUIRE(&c, s->metadata_bytes == c.metadata + sizeof *vm, "metadata_bytes %" PRIu64 " != %" PRIu64,
 	        s->metadata_bytes, (uint64_t) (c.metadata + sizeof *vm));
-	for (const struct ntvm__res *r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+	struct ntvm__iter it;
+	const struct ntvm__res *r;
+	NTVM__FOR_EACH(it, r, vm->root) {
 		if (!check_runs(&c, r, false) || !check_runs(&c, r, true))
 			return false;
 		if (c.mem && !check_backend(&c, r))

@@ -46,11 +46,6 @@ bool ntvm__buffer_append(ntvm_buffer *b, const void *data, size_t size)
 	return true;
 }
 
-bool ntvm__buffer_u8(ntvm_buffer *b, uint8_t v)
-{
-	return ntvm__buffer_append(b, &v, 1);
-}
-
 bool ntvm__buffer_u32(ntvm_buffer *b, uint32_t v)
 {
 	uint8_t bytes[4];

@@ -168,7 +168,9 @@ bool ntvm_clear_guard(ntvm *vm, uint64_t address)
 static bool reprotect(ntvm *vm, bool from, bool to, const struct ntvm__res *stop_at, uint64_t stop_page,
                       const struct ntvm__res **fail_r, uint64_t *fail_page)
 {
-	for (struct ntvm__res *r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+	struct ntvm__iter it;
+	struct ntvm__res *r;
+	NTVM__FOR_EACH(it, r, vm->root) {
 		if (r->kind == NTVM_KIND_MMIO)
 			continue;
 		uint64_t end = r == stop_at ? stop_page : ntvm__res_pages(r);

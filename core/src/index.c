@@ -160,6 +160,27 @@ struct ntvm__res *ntvm__index_last(const struct ntvm__res *t)
 	return (struct ntvm__res *) t;
 }
 
+static void push_left(struct ntvm__iter *it, const struct ntvm__res *n)
+{
+	for (; n; n = n->left)
+		it->stack[it->depth++] = (struct ntvm__res *) n;
+}
+
+void ntvm__iter_start(struct ntvm__iter *it, const struct ntvm__res *root)
+{
+	it->depth = 0;
+	push_left(it, root);
+}
+
+struct ntvm__res *ntvm__iter_next(struct ntvm__iter *it)
+{
+	if (it->depth == 0)
+		return NULL;
+	struct ntvm__res *n = it->stack[--it->depth];
+	push_left(it, n->right);
+	return n;
+}
+
 static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base)
 {
 	uint64_t lo = ntvm__align_up(prev_end, GRANULE), hi = ntvm__align_down(next_base, GRANULE);

@@ -109,6 +109,17 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
 void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count);
 /* After node's base or end moved inside its old span: refresh the gaps. */
 void ntvm__index_resized(ntvm *vm, struct ntvm__res *node);
+/* In-order iteration without parent links: a stack of the pending left
+ * spine.  An AVL tree of 2^48 nodes is less than 70 high. */
+struct ntvm__iter {
+	struct ntvm__res *stack[96];
+	int depth;
+};
+void ntvm__iter_start(struct ntvm__iter *it, const struct ntvm__res *root);
+struct ntvm__res *ntvm__iter_next(struct ntvm__iter *it);
+#define NTVM__FOR_EACH(it, r, root) \
+	for (ntvm__iter_start(&(it), (root)); ((r) = ntvm__iter_next(&(it))) != NULL;)
+
 uint32_t ntvm__index_gap_before(const ntvm *vm, const struct ntvm__res *node);
 uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment,
                                uint64_t lowest, uint64_t highest, bool top_down);

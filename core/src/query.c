@@ -123,8 +123,9 @@ bool ntvm_reservation_containing(const ntvm *vm, uint64_t address, ntvm_reservat
 void ntvm_for_each_reservation(const ntvm *vm,
                                bool (*visit)(void *user, const ntvm_reservation *r), void *user)
 {
-	for (const struct ntvm__res *r = ntvm__index_gt(vm->root, 0); r;
-	     r = ntvm__index_gt(vm->root, r->base)) {
+	struct ntvm__iter it;
+	const struct ntvm__res *r;
+	NTVM__FOR_EACH(it, r, vm->root) {
 		ntvm_reservation info;
 		describe(r, &info);
 		if (!visit(user, &info))

@@ -32,18 +32,31 @@ static uint64_t count_runs(const struct ntvm__res *r)
 	return runs;
 }
 
+static void put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t) (v >> (8 * i));
+}
+
+/* One record per reservation and one per run, each appended in one go. */
 static bool write_reservation(const struct ntvm__res *r, ntvm_buffer *out)
 {
-	if (!ntvm__buffer_u64(out, r->base) || !ntvm__buffer_u64(out, r->size) ||
-	    !ntvm__buffer_u8(out, r->kind) || !ntvm__buffer_u8(out, r->initial_perm) ||
-	    !ntvm__buffer_u64(out, count_runs(r)))
+	uint8_t rec[NTVM__SNAP_RESERVATION_BYTES];
+	put_u64(rec, r->base);
+	put_u64(rec + 8, r->size);
+	rec[16] = r->kind;
+	rec[17] = r->initial_perm;
+	put_u64(rec + 18, count_runs(r));
+	if (!ntvm__buffer_append(out, rec, sizeof rec))
 		return false;
 	uint64_t pages = ntvm__res_pages(r);
 	for (uint64_t i = 0; i < pages;) {
 		uint64_t end = ntvm__res_detail_run_end(r, i, pages);
-		bool committed = ntvm__res_page_committed(r, i);
-		if (!ntvm__buffer_u64(out, end - i) || !ntvm__buffer_u8(out, committed) ||
-		    !ntvm__buffer_u8(out, ntvm__res_page_perm(r, i)))
+		uint8_t run[NTVM__SNAP_RUN_BYTES];
+		put_u64(run, end - i);
+		run[8] = ntvm__res_page_committed(r, i);
+		run[9] = ntvm__res_page_perm(r, i);
+		if (!ntvm__buffer_append(out, run, sizeof run))
 			return false;
 		i = end;
 	}
@@ -73,13 +86,14 @@ static ntvm_status write_all(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 {
 	if (!write_header(vm, is_snapshot, out))
 		return NTVM_E_NO_MEMORY;
+	struct ntvm__iter it;
 	const struct ntvm__res *r;
-	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base))
+	NTVM__FOR_EACH(it, r, vm->root)
 		if (!write_reservation(r, out))
 			return NTVM_E_NO_MEMORY;
 	if (is_snapshot)
 		return NTVM_OK;
-	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+	NTVM__FOR_EACH(it, r, vm->root) {
 		if (r->kind == NTVM_KIND_MMIO)
 			continue;
 		ntvm_status st = write_contents(vm, r, out);

@@ -18,7 +18,6 @@
 /* Append size uninitialised bytes; returns where they start, NULL when out of memory. */
 uint8_t *ntvm__buffer_grow(ntvm_buffer *b, size_t size);
 bool ntvm__buffer_append(ntvm_buffer *b, const void *data, size_t size);
-bool ntvm__buffer_u8(ntvm_buffer *b, uint8_t v);
 bool ntvm__buffer_u32(ntvm_buffer *b, uint32_t v);
 bool ntvm__buffer_u64(ntvm_buffer *b, uint64_t v);
 

@@ -272,10 +272,13 @@ static void free_tree(struct ntvm__res *t)
  * regions at the same place, so that they stay valid. */
 static void keep_mmio_records(ntvm *vm, ntvm *fresh)
 {
-	for (struct ntvm__res *n = ntvm__index_gt(fresh->root, 0); n; n = ntvm__index_gt(fresh->root, n->base)) {
+	struct ntvm__iter it;
+	struct ntvm__res *n;
+	NTVM__FOR_EACH(it, n, fresh->root) {
+		if (n->kind != NTVM_KIND_MMIO)
+			continue;
 		struct ntvm__res *o = ntvm__index_containing(vm->root, n->base);
-		if (n->kind != NTVM_KIND_MMIO || o == NULL || o->kind != NTVM_KIND_MMIO ||
-		    o->base != n->base || o->size != n->size)
+		if (o == NULL || o->kind != NTVM_KIND_MMIO || o->base != n->base || o->size != n->size)
 			continue;
 		struct ntvm__mmio *record = o->u.mmio;
 		o->u.mmio = n->u.mmio;
@@ -295,7 +298,8 @@ static ntvm_status swap_mappings(ntvm *vm, ntvm *fresh, const uint8_t *contents)
 	}
 	uint64_t old_pages = 0;
 	struct ntvm__res *r;
-	for (r = ntvm__index_gt(vm->root, 0); r; r = ntvm__index_gt(vm->root, r->base)) {
+	struct ntvm__iter it;
+	NTVM__FOR_EACH(it, r, vm->root) {
 		if (r->kind != NTVM_KIND_MMIO)
 			old_pages += ntvm__res_committed_count(r);
 		ntvm__res_unmap_all(vm, r);

@@ -14,7 +14,9 @@ static uint64_t map_runs(ntvm *view, bool undo, uint64_t limit, bool *failed)
 {
 	uint64_t k = 0;
 	const ntvm_backend *b = &view->backend;
-	for (struct ntvm__res *r = ntvm__index_gt(view->root, 0); r; r = ntvm__index_gt(view->root, r->base)) {
+	struct ntvm__iter it;
+	struct ntvm__res *r;
+	NTVM__FOR_EACH(it, r, view->root) {
 		uint64_t pages = ntvm__res_pages(r);
 		for (uint64_t i = 0; i < pages;) {
 			uint64_t end = r->kind == NTVM_KIND_MMIO ? pages : ntvm__res_eff_run_end(view, r, i, pages);
@@ -54,7 +56,9 @@ static bool is_zero(const uint8_t *page)
 static bool write_contents(ntvm *view, const uint8_t *contents)
 {
 	const ntvm_backend *b = &view->backend;
-	for (struct ntvm__res *r = ntvm__index_gt(view->root, 0); r; r = ntvm__index_gt(view->root, r->base)) {
+	struct ntvm__iter it;
+	struct ntvm__res *r;
+	NTVM__FOR_EACH(it, r, view->root) {
 		if (r->kind == NTVM_KIND_MMIO)
 			continue;
 		uint64_t pages = ntvm__res_pages(r);
