@@ -3,7 +3,7 @@
  * target: it fails the Nth fallible call on request, refuses to hold more
  * than FAULT_BACKEND_MAX_PAGES pages (so huge commits fail cleanly too),
  * never fails a protect that restores the permission pages had just before
- * (the contract lets the manager rely on that to undo),
+ * (the contract lets the manager rely on that to undo), refuses MMIO,
  * and records the first breach of the backend contract in ntvm.h (mapping
  * a mapped page, unmapping or touching an unmapped one, passing
  * modifier bits).

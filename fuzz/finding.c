@@ -38,9 +38,7 @@ static const char *status_text(uint8_t op, uint64_t v, char *buf, size_t cap)
 {
 	const char *name = op >= FOP_NT_ALLOC ? ntvm_trace_status_name((uint32_t)v)
 	                                      : ntvm_status_name((ntvm_status)v);
-	bool returns_status = op != FOP_ALLOCATE && op != FOP_CLEAR_GUARD && op != FOP_FIND_FREE &&
-	                      op != FOP_FIND_FREE_BASE && op != FOP_MISC;
-	if (returns_status && name)
+	if (fuzz_returns_status(op) && name)
 		return name;
 	snprintf(buf, cap, "0x%llx", (unsigned long long)v);
 	return buf;

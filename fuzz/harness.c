@@ -65,6 +65,12 @@ void fuzz_run_end(fuzz_run *run)
 	run->vm = NULL;
 }
 
+bool fuzz_returns_status(uint8_t op)
+{
+	return op != FOP_ALLOCATE && op != FOP_CLEAR_GUARD && op != FOP_FIND_FREE &&
+	       op != FOP_FIND_FREE_BASE && op != FOP_MISC;
+}
+
 fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args)
 {
 	fuzz_log *l = &run->log[run->done++];

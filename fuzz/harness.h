@@ -49,6 +49,9 @@ bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size
                     fuzz_op_set set, const ntvm_config *config);
 void fuzz_run_end(fuzz_run *run);
 
+/* Does the operation return an ntvm_status / NTSTATUS (not a value)? */
+bool fuzz_returns_status(uint8_t op);
+
 /* A fresh log entry for the operation being run. */
 fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args);
 
