@@ -179,9 +179,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bench_baseline baseline = { 0 };
-	if (!o.no_baseline)
+	if (!o.no_baseline && o.ctx.scale_div == 1) /* --quick figures are not comparable */
 		bench_baseline_load(&baseline, o.baseline);
-	bench_results res = { .baseline = &baseline, .model_built = o.ctx.model != NULL };
+	bench_results res = { .baseline = &baseline, .model_built = o.ctx.model != NULL,
+	                      .quick = o.ctx.scale_div > 1 };
 	for (size_t g = 0; g < GROUPS; g++) {
 		if (!selected(&o, groups[g].name))
 			continue;

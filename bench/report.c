@@ -47,7 +47,8 @@ bool bench_baseline_load(bench_baseline *b, const char *path)
 	while (fgets(line, sizeof line, f)) {
 		bench_baseline_entry e;
 		if (!field_str(line, "\"name\":", e.name, sizeof e.name) ||
-		    !field_num(line, "\"ns_op\":", &e.ns_op) || e.ns_op <= 0)
+		    !field_num(line, "\"ns_op\":", &e.ns_op) || e.ns_op <= 0 ||
+		    !field_num(line, "\"scale\":", &e.scale))
 			continue;
 		bench_baseline_entry *grown = realloc(b->entries, (b->count + 1) * sizeof *grown);
 		if (grown == NULL)
@@ -65,11 +66,13 @@ void bench_baseline_free(bench_baseline *b)
 	memset(b, 0, sizeof *b);
 }
 
-static double baseline_of(const bench_results *res, const char *name)
+static double baseline_of(const bench_results *res, const bench_row *row)
 {
-	for (size_t i = 0; res->baseline && i < res->baseline->count; i++)
-		if (strcmp(res->baseline->entries[i].name, name) == 0)
-			return res->baseline->entries[i].ns_op;
+	for (size_t i = 0; res->baseline && i < res->baseline->count; i++) {
+		const bench_baseline_entry *e = &res->baseline->entries[i];
+		if (strcmp(e->name, row->name) == 0 && e->scale == (double) row->scale)
+			return e->ns_op;
+	}
 	return -1;
 }
 
@@ -77,7 +80,7 @@ int bench_regressions(const bench_results *res)
 {
 	int n = 0;
 	for (size_t i = 0; i < res->count; i++) {
-		double base = baseline_of(res, res->rows[i].name);
+		double base = baseline_of(res, &res->rows[i]);
 		if (base > 0 && res->rows[i].ns_op > 0 && res->rows[i].ns_op / base > REGRESSION)
 			n++;
 	}
@@ -153,7 +156,7 @@ static void table_row(FILE *out, const bench_results *res, const bench_row *r)
 		num(model, sizeof model, r->model_ns_op, "%.1f");
 	num(ratio, sizeof ratio, r->model_ns_op > 0 && r->ntvm_at_model_scale > 0
 	                             ? r->ntvm_at_model_scale / r->model_ns_op : -1, "%.3fx");
-	double b = baseline_of(res, r->name);
+	double b = baseline_of(res, r);
 	num(base, sizeof base, b, "%.1f");
 	if (b > 0 && r->ns_op > 0)
 		snprintf(vs, sizeof vs, "%.2fx%s", r->ns_op / b, r->ns_op / b > REGRESSION ? " SLOWER" : "");
@@ -163,7 +166,7 @@ static void table_row(FILE *out, const bench_results *res, const bench_row *r)
 		snprintf(extra, sizeof extra, "%.3g %s", r->extra, r->extra_unit);
 	else
 		snprintf(extra, sizeof extra, "%s", r->note[0] ? "" : "-");
-	fprintf(out, "%-22s %8llu %10s %8s %9s %7s %6s %13s %10s %9s %12s  %s\n", r->name,
+	fprintf(out, "%-22s %8llu %10s %8s %9s %7s %6s %13s %10s %9s %-13s %s\n", r->name,
 	        (unsigned long long) r->scale, ns, ops, meta, bpp, rss, model, ratio, base, vs, extra);
 }
 
@@ -176,7 +179,7 @@ void bench_report_table(FILE *out, const bench_results *res)
 	fprintf(out, "model: %s; baseline: %s\n\n",
 	        res->model_built ? "oracle/model (side by side)" : "n/a (no oracle model in this build)",
 	        res->baseline && res->baseline->count ? res->baseline->source : "none");
-	fprintf(out, "%-22s %8s %10s %8s %9s %7s %6s %13s %10s %9s %12s  %s\n", "workload", "scale",
+	fprintf(out, "%-22s %8s %10s %8s %9s %7s %6s %13s %10s %9s %-13s %s\n", "workload", "scale",
 	        "ns/op", "ops/s", "meta", "B/page", "RSS", "model ns/op", "ntvm/model", "base ns",
 	        "now/base", "extra");
 	for (size_t i = 0; i < res->count; i++)
@@ -186,7 +189,10 @@ void bench_report_table(FILE *out, const bench_results *res)
 		if (res->rows[i].note[0])
 			fprintf(out, "  %-20s %s\n", res->rows[i].name, res->rows[i].note);
 	fprintf(out, "\ntargets:\n");
-	bench_targets_print(out, res->rows, res->count);
+	if (res->quick)
+		fprintf(out, "  not judged: --quick runs at 1/100 of the scales the targets are set for\n");
+	else
+		bench_targets_print(out, res->rows, res->count);
 	if (res->failures)
 		fprintf(out, "\n%d workload group(s) FAILED (see the messages above)\n", res->failures);
 }
@@ -225,13 +231,14 @@ void bench_report_json(FILE *out, const bench_results *res)
 		json_num(out, "model_ns_op", r->model_ns_op);
 		json_num(out, "model_scale", r->model_ns_op >= 0 ? (double) r->model_scale : -1);
 		json_num(out, "ntvm_ns_op_at_model_scale", r->model_ns_op >= 0 ? r->ntvm_at_model_scale : -1);
-		json_num(out, "baseline_ns_op", baseline_of(res, r->name));
+		json_num(out, "baseline_ns_op", baseline_of(res, r));
 		json_num(out, "extra", r->extra);
 		fprintf(out, ", \"extra_unit\": \"%s\", \"note\": \"%s\"}%s\n", r->extra_unit, r->note,
 		        i + 1 < res->count ? "," : "");
 	}
-	fprintf(out, "],\n\"targets\": [\n");
-	bench_targets_json(out, res->rows, res->count);
+	fprintf(out, "],\n\"quick\": %s,\n\"targets\": [\n", res->quick ? "true" : "false");
+	if (!res->quick)
+		bench_targets_json(out, res->rows, res->count);
 	fprintf(out, "],\n\"failures\": %d, \"regressions\": %d\n}\n", res->failures,
 	        bench_regressions(res));
 }

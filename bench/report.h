@@ -11,7 +11,7 @@
 
 typedef struct bench_baseline_entry {
 	char name[BENCH_NAME_MAX];
-	double ns_op;
+	double ns_op, scale;
 } bench_baseline_entry;
 
 typedef struct bench_baseline {
@@ -20,8 +20,9 @@ typedef struct bench_baseline {
 	char source[256];
 } bench_baseline;
 
-/* Reads the rows' names and ns_op from a file written by --json; false if
- * the file cannot be read (an empty baseline is then used). */
+/* Reads the rows' names, scales and ns_op from a file written by --json;
+ * false if the file cannot be read (an empty baseline is then used).  A row
+ * is compared with a baseline entry of the same name and scale only. */
 bool bench_baseline_load(bench_baseline *b, const char *path);
 void bench_baseline_free(bench_baseline *b);
 
@@ -30,6 +31,7 @@ typedef struct bench_results {
 	size_t count;
 	const bench_baseline *baseline;
 	bool model_built;
+	bool quick; /* --quick: reduced scale, the targets are not judged */
 	int failures; /* workload groups that failed */
 } bench_results;
 
