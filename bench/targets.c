@@ -107,11 +107,13 @@ static int collect(target *t, const bench_row *rows, size_t count)
 	add(t, &n, "cycle <= 50 ns/op", c != NULL, c ? c->ns_op : 0, 50, true, "ns");
 	static const char *series[][2] = { { "find-free-bu", "find-free bottom-up largest/smallest <= 2x" },
 	                                   { "find-free-td", "find-free top-down largest/smallest <= 2x" },
-	                                   { "query", "query largest/smallest <= 2x" } };
-	for (int i = 0; i < 3; i++) {
+	                                   { "query", "query largest/smallest <= 2x" },
+	                                   { "query-hot", "info: query-hot (16 cached paths) largest/smallest" } };
+	for (int i = 0; i < 4; i++) {
 		bool ok = growth(rows, count, series[i][0], &v, &vmin);
 		add(t, &n, series[i][1], ok, v, 2, true, "x");
 		t[n - 1].alt = vmin;
+		t[n - 1].info = i == 3;
 	}
 	add_metadata(t, &n, rows, count);
 	const bench_row *s = row_named(rows, count, "snapshot-save");

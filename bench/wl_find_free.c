@@ -10,7 +10,10 @@
  * for top-down) and its release: no hole fits, so the search must skip
  * every hole of the block (real Windows walks them one by one top-down).
  * The base returned is checked.  A query op is an NtQueryVirtualMemory at
- * one of 1024 fixed random addresses inside the block.  The block grows in
+ * one of 1024 fixed random addresses inside the block (`query`: at 1M
+ * their paths do not fit in the caches), or at one of the first 16 of them
+ * (`query-hot`: the paths stay cached, so the figure shows the depth of the
+ * tree rather than the memory system).  The block grows in
  * place from one size to the next.  The extra figure is the growth ratio
  * against the 1k figure.  The model runs up to model_cap live reservations.
  */
@@ -85,16 +88,25 @@ static bool alloc_op(void *state, uint64_t n)
 	return true;
 }
 
-static bool query_op(void *state, uint64_t n)
+static bool query_some(ff_state *s, uint64_t n, uint64_t mask)
 {
-	ff_state *s = state;
 	for (uint64_t i = 0; i < n; i++) {
 		ntvm_memory_basic_information mbi;
-		if (s->bt.ops->nt_query(s->bt.t, s->samples[s->next++ & (SAMPLES - 1)], &mbi) ||
+		if (s->bt.ops->nt_query(s->bt.t, s->samples[s->next++ & mask], &mbi) ||
 		    mbi.RegionSize == 0)
 			return false;
 	}
 	return true;
+}
+
+static bool query_op(void *state, uint64_t n)
+{
+	return query_some(state, n, SAMPLES - 1);
+}
+
+static bool query_hot_op(void *state, uint64_t n)
+{
+	return query_some(state, n, 15);
 }
 
 static const char *label(uint64_t n, char *buf, size_t len)
@@ -207,9 +219,10 @@ static void series(bench_ctx *ctx, bool top_down, measure *m, int count)
 
 void wl_find_free(bench_ctx *ctx)
 {
-	measure bottom_up[2] = { { .prefix = "find-free-bu", .fn = alloc_op },
-	                         { .prefix = "query", .fn = query_op } };
+	measure bottom_up[3] = { { .prefix = "find-free-bu", .fn = alloc_op },
+	                         { .prefix = "query", .fn = query_op },
+	                         { .prefix = "query-hot", .fn = query_hot_op } };
 	measure top_down[1] = { { .prefix = "find-free-td", .fn = alloc_op } };
-	series(ctx, false, bottom_up, 2);
+	series(ctx, false, bottom_up, 3);
 	series(ctx, true, top_down, 1);
 }
