@@ -109,6 +109,14 @@ static void exec_region_info(fuzz_run *run, const fuzz_record *r)
 			fuzz_fail(run, true, a[0], "region_info fields differ");
 	}
 	expect_same(run, l, 4, "region_info");
+	ntvm_perm clast = 0xEE, mlast = 0xEE;
+	ntvm_status cs = ntvm_region_info_at_detailed(run->vm, a[0], &ci, &clast);
+	ntvm_status ms = model_region_info_at_detailed(&run->m, a[0], &mi, &mlast);
+	if (cs != ms || (cs == NTVM_OK && (ci.length != mi.length || clast != mlast)))
+		fuzz_fail(run, true, a[0],
+		          "region_info_at_detailed: core %s length 0x%llx last 0x%x, model %s 0x%llx 0x%x",
+		          ntvm_status_name(cs), (unsigned long long)ci.length, clast, ntvm_status_name(ms),
+		          (unsigned long long)mi.length, mlast);
 }
 
 static void exec_find_free(fuzz_run *run, const fuzz_record *r)

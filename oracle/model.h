@@ -30,6 +30,8 @@ typedef struct model_run {
 	uint64_t start, end; /* [start, end), page aligned */
 	bool committed;
 	ntvm_perm perm; /* NONE unless committed */
+	ntvm_perm last; /* the protection the pages last had: perm when committed, kept
+	                   through a decommit, the initial one if never committed */
 } model_run;
 
 typedef struct model_resv {
@@ -83,6 +85,8 @@ ntvm_status model_protect(model *m, uint64_t address, uint64_t size, ntvm_perm p
 bool model_clear_guard(model *m, uint64_t address);
 void model_unmap_all(model *m);
 ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_info *info);
+ntvm_status model_region_info_at_detailed(const model *m, uint64_t address, ntvm_region_info *info,
+                                          ntvm_perm *last_perm);
 uint64_t model_find_free_allocation_base(const model *m, uint64_t size, uint64_t start);
 uint64_t model_find_free(const model *m, uint64_t size, uint64_t alignment, uint64_t lowest,
                          uint64_t highest, bool top_down);
@@ -118,7 +122,8 @@ ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t len
 /* ---- internals shared by the model's files (model_state.c) ---- */
 model_resv *model_find_resv(const model *m, uint64_t address); /* containing address */
 const model_run *model_find_run(const model_resv *r, uint64_t address);
-/* Set [lo, hi) of r (page aligned, inside r) to committed/perm; false: no memory. */
+/* Commit [lo, hi) of r (page aligned, inside r) with perm, or (committed false)
+ * decommit it, the pages keeping their last protection; false: no memory. */
 bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
                      ntvm_perm perm);
 bool model_all_committed(const model_resv *r, uint64_t lo, uint64_t hi);

@@ -265,7 +265,9 @@ void model_unmap_all(model *m)
 	m->version++;
 }
 
-ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_info *info)
+/* The region at address; detailed: reserved runs also end where the last protection changes. */
+static ntvm_status region_at(const model *m, uint64_t address, bool detailed,
+                             ntvm_region_info *info, ntvm_perm *last_perm)
 {
 	uint64_t page = address - address % MODEL_PAGE;
 	const model_resv *r = model_find_resv(m, page);
@@ -273,6 +275,7 @@ ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_i
 		return NTVM_E_OUT_OF_RANGE;
 	memset(info, 0, sizeof *info);
 	info->start = page;
+	*last_perm = NTVM_PERM_NONE;
 	if (!r) {
 		uint64_t end = m->max_address + 1;
 		for (size_t i = 0; i < m->resv_count; i++)
@@ -282,8 +285,13 @@ ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_i
 		info->kind = NTVM_KIND_FREE;
 		return NTVM_OK;
 	}
-	const model_run *run = model_find_run(r, page);
-	info->length = run->end - page;
+	const model_run *run = model_find_run(r, page), *stop = r->runs + r->run_count;
+	const model_run *next = run + 1;
+	while (next < stop && next->committed == run->committed && next->perm == run->perm &&
+	       (!detailed || next->last == run->last))
+		next++;
+	*last_perm = run->last;
+	info->length = (next - 1)->end - page;
 	info->allocation_base = r->base;
 	info->allocation_length = r->length;
 	info->is_committed = run->committed;
@@ -292,6 +300,22 @@ ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_i
 	info->perm = run->perm;
 	info->kind = r->kind;
 	return NTVM_OK;
+}
+
+ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_info *info)
+{
+	ntvm_perm last;
+	return region_at(m, address, false, info, &last);
+}
+
+ntvm_status model_region_info_at_detailed(const model *m, uint64_t address, ntvm_region_info *info,
+                                          ntvm_perm *last_perm)
+{
+	ntvm_perm last;
+	ntvm_status st = region_at(m, address, true, info, &last);
+	if (st == NTVM_OK && last_perm)
+		*last_perm = last;
+	return st;
 }
 
 /* Is every page of [address, address+size) committed?  If not, *bad is the first address not. */

@@ -391,10 +391,18 @@ static uint32_t kind_type(ntvm_kind kind)
 	}
 }
 
+/* The region a query reports: Wine's reserved runs also end where the last protection changes. */
+static ntvm_status nt_region(const model *m, uint64_t address, ntvm_region_info *info)
+{
+	if (rules(m)->reserved_runs_by_last_prot)
+		return model_region_info_at_detailed(m, address, info, NULL);
+	return model_region_info_at(m, address, info);
+}
+
 ntvm_ntstatus model_nt_query(const model *m, uint64_t address, ntvm_memory_basic_information *mbi)
 {
 	ntvm_region_info info;
-	if (model_region_info_at(m, address, &info) != NTVM_OK)
+	if (nt_region(m, address, &info) != NTVM_OK)
 		return NTVM_STATUS_INVALID_PARAMETER;
 	memset(mbi, 0, sizeof *mbi);
 	mbi->BaseAddress = info.start;
@@ -421,7 +429,7 @@ static ntvm_ntstatus query_region(const model *m, uint64_t address, void *buffer
 	ntvm_memory_region_information ri;
 	ntvm_region_info info;
 	size_t written = sizeof ri;
-	model_region_info_at(m, address, &info);
+	nt_region(m, address, &info);
 	if (info.kind == NTVM_KIND_FREE && rl->region_info_free != NTVM_STATUS_SUCCESS)
 		return rl->region_info_free;
 	memset(&ri, 0, sizeof ri);

@@ -68,6 +68,7 @@ static const model_nt_rules windows_rules = {
 	.release_nonzero_size = NTVM_STATUS_SUCCESS,                /* spec: partial release splits */
 	.region_info_free = NTVM_STATUS_INVALID_ADDRESS,            /* core (documentation) */
 	.region_info_of_region = false,                             /* core (documentation) */
+	.reserved_runs_by_last_prot = false,                        /* spec: one MEM_RESERVE region */
 };
 
 static const model_nt_rules wine_rules = {
@@ -103,6 +104,7 @@ static const model_nt_rules wine_rules = {
 	.release_nonzero_size = NTVM_STATUS_INVALID_PARAMETER,      /* spec: no partial release */
 	.region_info_free = NTVM_STATUS_SUCCESS,
 	.region_info_of_region = true,
+	.reserved_runs_by_last_prot = true, /* recorded: docs/windows-semantics-notes.md row 26 */
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

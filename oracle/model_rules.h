@@ -67,6 +67,8 @@ typedef struct model_nt_rules {
 	ntvm_ntstatus region_info_free;       /* on free memory */
 	bool region_info_of_region;           /* sizes of the MBI region, RegionType 0, 0x20 bytes
 	                                         written (else: of the allocation, all 0x30) */
+	bool reserved_runs_by_last_prot;      /* a reserved run also ends where the pages' last
+	                                         protection changes */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

@@ -115,19 +115,19 @@ bool model_range_free(const model *m, uint64_t lo, uint64_t hi_inclusive)
 }
 
 /* Append a run to runs[*n], merging it into the previous one when equal. */
-static void push_run(model_run *runs, size_t *n, uint64_t start, uint64_t end, bool committed,
-                     ntvm_perm perm)
+static void push_run(model_run *runs, size_t *n, model_run run)
 {
-	if (start >= end)
+	if (run.start >= run.end)
 		return;
 	if (*n > 0) {
-		model_run *last = &runs[*n - 1];
-		if (last->end == start && last->committed == committed && last->perm == perm) {
-			last->end = end;
+		model_run *prev = &runs[*n - 1];
+		if (prev->end == run.start && prev->committed == run.committed &&
+		    prev->perm == run.perm && prev->last == run.last) {
+			prev->end = run.end;
 			return;
 		}
 	}
-	runs[(*n)++] = (model_run){start, end, committed, perm};
+	runs[(*n)++] = run;
 }
 
 bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
@@ -135,18 +135,20 @@ bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool com
 {
 	model_run *out = malloc((r->run_count + 2) * sizeof *out);
 	size_t n = 0;
-	bool placed = false;
 	if (!out)
 		return false;
 	for (size_t i = 0; i < r->run_count; i++) {
-		const model_run *run = &r->runs[i];
-		push_run(out, &n, run->start, run->end < lo ? run->end : lo, run->committed, run->perm);
-		if (!placed && run->end > lo) {
-			push_run(out, &n, lo, hi, committed, committed ? perm : NTVM_PERM_NONE);
-			placed = true;
-		}
-		push_run(out, &n, run->start > hi ? run->start : hi, run->end, run->committed,
-		         run->perm);
+		model_run run = r->runs[i], before = run, inside = run, after = run;
+		before.end = run.end < lo ? run.end : lo;
+		inside.start = run.start > lo ? run.start : lo;
+		inside.end = run.end < hi ? run.end : hi;
+		inside.committed = committed;
+		inside.perm = committed ? perm : NTVM_PERM_NONE;
+		inside.last = committed ? perm : run.last;
+		after.start = run.start > hi ? run.start : hi;
+		push_run(out, &n, before);
+		push_run(out, &n, inside);
+		push_run(out, &n, after);
 	}
 	free(r->runs);
 	r->runs = out;
@@ -177,7 +179,8 @@ model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_per
 		at++;
 	memmove(&m->resv[at + 1], &m->resv[at], (m->resv_count - at) * sizeof *m->resv);
 	m->resv_count++;
-	runs[0] = (model_run){base, base + length, committed, committed ? perm : NTVM_PERM_NONE};
+	runs[0] = (model_run){base, base + length, committed, committed ? perm : NTVM_PERM_NONE,
+	                      committed ? perm : initial};
 	m->resv[at] = (model_resv){base, length, initial, kind, runs, 1, 1};
 	return &m->resv[at];
 }
