@@ -173,6 +173,15 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "RegionType 0; RegionSize: the MemoryBasicInformation region at the address; CommitSize: "
 	  "that size if committed, else 0; the last 16 bytes are not written",
 	  "Windows: MEMORY_REGION_INFORMATION documentation; Wine: probe" },
+	{ ROW(QUERY_RESERVED_LAST_PROT),
+	  "MemoryBasicInformation of reserved pages whose last protections differ (pages committed "
+	  "with different protections, then decommitted)",
+	  OK, ALT, "one MEM_RESERVE region while the pages are reserved (Protect 0)",
+	  "the reserved run ends where the protection the pages last had changes (decommitted pages "
+	  "keep theirs, never-committed pages have the allocation's)",
+	  "Windows: windows-semantics.md NtQueryVirtualMemory (a region runs while state, protection "
+	  "and allocation stay the same; reserved pages have none); Wine: recording "
+	  "query-decommitted-runs" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

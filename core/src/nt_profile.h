@@ -55,6 +55,7 @@ typedef enum nt_situation {
 	NT_SIT_SIZE_ROUND_WRAP,            /* rounded size of NtFree/NtProtect wraps past 2^64 */
 	NT_SIT_QUERY_REGION_INFO_FREE,     /* MemoryRegionInformation on free memory */
 	NT_SIT_QUERY_REGION_INFO_FIELDS,   /* MemoryRegionInformation RegionType/RegionSize/CommitSize */
+	NT_SIT_QUERY_RESERVED_LAST_PROT,   /* reserved runs split by the protection pages last had */
 	NT_SIT_COUNT
 } nt_situation;
 

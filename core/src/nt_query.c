@@ -5,7 +5,9 @@
  * Checks, in the order both systems use: the information class, the buffer
  * length, then the address (above the highest user address:
  * STATUS_INVALID_PARAMETER).  The region of a MemoryBasicInformation answer
- * is ntvm_region_info_at's run: same state, protection and allocation.
+ * is ntvm_region_info_at's run: same state, protection and allocation
+ * (Wine 8.0 also ends a reserved run where the pages' last protection
+ * changes: row QUERY_RESERVED_LAST_PROT).
  */
 #include <string.h>
 
@@ -137,7 +139,10 @@ ntvm_ntstatus ntvm_nt_query_virtual_memory(ntvm *vm, uint64_t address, uint32_t 
 	if (buffer == NULL)
 		return NTVM_STATUS_ACCESS_VIOLATION;
 	ntvm_region_info info;
-	if (ntvm_region_info_at(vm, address, &info) != NTVM_OK)
+	ntvm_status got = nt_profile_alternative(vm, NT_SIT_QUERY_RESERVED_LAST_PROT)
+	                      ? ntvm_region_info_at_detailed(vm, address, &info, NULL)
+	                      : ntvm_region_info_at(vm, address, &info);
+	if (got != NTVM_OK)
 		return NTVM_STATUS_INVALID_PARAMETER;
 	if (info_class == NTVM_MEMORY_BASIC_INFORMATION_CLASS)
 		return query_basic(&info, buffer, length, return_length);

@@ -146,5 +146,41 @@ TEST(region_information)
 	}
 }
 
-TEST_MAIN(TEST_CASE(basic_fields), TEST_CASE(basic_checks), TEST_CASE(region_types),
+/* Row QUERY_RESERVED_LAST_PROT (recording query-decommitted-runs): pages
+ * committed READONLY and READWRITE, then decommitted, form one reserved
+ * region on Windows; Wine 8.0 ends the reserved run where the protection the
+ * pages last had changes, and never-committed pages carry the allocation's
+ * protection. */
+TEST(reserved_last_protection)
+{
+	for (int p = 0; p < 2; p++) {
+		ntvm *vm = nt_vm(profiles[p]);
+		CHECK_OUT(nt_alloc(vm, X, 0x10000, RES, NTVM_PAGE_NOACCESS), S_OK, X, 0x10000);
+		CHECK_OUT(nt_alloc(vm, X + 0x4000, 0x2000, COM, NTVM_PAGE_READONLY), S_OK, X + 0x4000, 0x2000);
+		CHECK_OUT(nt_alloc(vm, X + 0x6000, 0x2000, COM, RW), S_OK, X + 0x6000, 0x2000);
+		CHECK_OUT(nt_free(vm, X + 0x4000, 0x4000, NTVM_MEM_DECOMMIT), S_OK, X + 0x4000, 0x4000);
+		if (profiles[p] == WIN) {
+			CHECK_REGION(vm, X, X, X, NTVM_PAGE_NOACCESS, 0x10000, NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+			CHECK_REGION(vm, X + 0x5000, X + 0x5000, X, NTVM_PAGE_NOACCESS, 0xB000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+		} else {
+			CHECK_REGION(vm, X, X, X, NTVM_PAGE_NOACCESS, 0x4000, NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+			CHECK_REGION(vm, X + 0x5000, X + 0x5000, X, NTVM_PAGE_NOACCESS, 0x1000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+			CHECK_REGION(vm, X + 0x6000, X + 0x6000, X, NTVM_PAGE_NOACCESS, 0x2000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+			CHECK_REGION(vm, X + 0x8000, X + 0x8000, X, NTVM_PAGE_NOACCESS, 0x8000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+		}
+		/* a commit over the run rewrites the remembered protection: one run again */
+		CHECK_OUT(nt_alloc(vm, X, 0x10000, COM, RW), S_OK, X, 0x10000);
+		CHECK_OUT(nt_free(vm, X, 0x10000, NTVM_MEM_DECOMMIT), S_OK, X, 0x10000);
+		if (profiles[p] == WINE)
+			CHECK_REGION(vm, X + 0x3000, X + 0x3000, X, NTVM_PAGE_NOACCESS, 0xD000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+		ntvm_destroy(vm);
+	}
+}
+
+TEST_MAIN(TEST_CASE(basic_fields), TEST_CASE(reserved_last_protection), TEST_CASE(basic_checks), TEST_CASE(region_types),
           TEST_CASE(region_information))
