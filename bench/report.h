@@ -11,7 +11,7 @@
 
 typedef struct bench_baseline_entry {
 	char name[BENCH_NAME_MAX];
-	double ns_op, scale;
+	double ns_op, min_ns_op, scale; /* min_ns_op < 0: not in the file */
 } bench_baseline_entry;
 
 typedef struct bench_baseline {
