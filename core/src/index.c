@@ -201,8 +201,12 @@ static void set_gap(ntvm *vm, struct ntvm__res *node)
 	refresh_path(vm->root, node->base);
 }
 
-/* The gaps around the new node are set before it goes in, so the
- * insertion path and the successor's path are the only ones refreshed. */
+/* The gaps around the node are set before it goes in or out.  Its
+ * successor is always on the path the recursion unwinds through (an
+ * ancestor of the new leaf; on removal an ancestor of the node or the
+ * minimum of its right subtree, which takes its place), so the rebalancing
+ * there recomputes every max_gap that changed: one descent besides the two
+ * neighbour lookups. */
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 {
 	struct ntvm__res *prev = ntvm__index_le(vm->root, node->base);
@@ -213,17 +217,18 @@ void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 	if (next)
 		next->gap_before = gap_granules(ntvm__res_end(node), next->base);
 	vm->root = insert_at(vm->root, node);
-	if (next)
-		refresh_path(vm->root, next->base);
 }
 
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 {
 	if (vm->hint == node)
 		vm->hint = NULL;
+	struct ntvm__res *prev = node->base ? ntvm__index_le(vm->root, node->base - 1) : NULL;
+	struct ntvm__res *next = ntvm__index_gt(vm->root, node->base);
+	if (next)
+		next->gap_before = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, next->base);
 	vm->root = remove_at(vm->root, node);
 	node->left = node->right = NULL;
-	set_gap(vm, ntvm__index_gt(vm->root, node->base));
 }
 
 static struct ntvm__res *build(struct ntvm__res **nodes, size_t lo, size_t hi)
