@@ -156,10 +156,20 @@ summarise() {
 	traces=$(find "$dir/findings" -maxdepth 1 -name '*.trace' 2>/dev/null | sort)
 	printf '%-15s %12s %9s %-22s %s\n' "$t" "${runs:--}" "${rate:--}" "${cov:--}" "$crashes"
 	if [ "$crashes" != 0 ]; then
-		find "$dir/findings" -maxdepth 1 -type f ! -name '*.trace' | sed 's|^|                input: |'
-		[ -n "$traces" ] && printf '%s\n' "$traces" | sed 's|^|                trace: |'
-		grep -ahE 'DIFFERENCE|ERROR: AddressSanitizer|runtime error|ntvm-fuzz' "$dir/fuzz.log" |
-			head -n 3 | cut -c1-160 | sed 's|^|                |'
+		# the distinct reasons, from the traces' closing "# DIFFERENCE:" lines
+		if [ -n "$traces" ]; then
+			# shellcheck disable=SC2086
+			grep -h '^# DIFFERENCE:' $traces | sed 's/0x[0-9a-f]*/N/g' | sort | uniq -c |
+				sort -rn | head -n 5 | cut -c1-150 | sed 's|^ *|                |'
+			printf '%s\n' "$traces" | head -n 3 | sed 's|^|                trace: |'
+		else
+			grep -ahE 'ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer' "$dir/fuzz.log" |
+				sort | uniq -c | head -n 3 | cut -c1-150 | sed 's|^ *|                |'
+		fi
+		find "$dir/findings" -maxdepth 1 -type f ! -name '*.trace' | head -n 3 |
+			sed 's|^|                input: |'
+		local shown=3
+		[ "$crashes" -gt "$shown" ] && echo "                ... all in ${dir#$root/}/findings/"
 	fi
 	[ "$crashes" = 0 ]
 }
