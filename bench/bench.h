@@ -43,6 +43,8 @@ typedef struct bench_ops {
 } bench_ops;
 
 extern const bench_ops bench_ntvm_ops;
+/* ntvm with a backend whose calls do nothing: the manager's own cost. */
+extern const bench_ops bench_ntvm_null_backend_ops;
 /* NULL when the oracle model is not part of this build. */
 const bench_ops *bench_model_ops(void);
 
@@ -123,6 +125,7 @@ typedef struct bench_case {
 	void (*teardown)(void *state);
 	void *(*target_of)(void *state); /* the target inside the state, for statistics */
 	uint64_t model_cap; /* 0: ctx->model_cap; lower where the model is O(n^2) per call */
+	const bench_ops *ntvm; /* NULL: bench_ntvm_ops; another: no model figure */
 } bench_case;
 
 void bench_run_case(bench_ctx *ctx, const bench_case *c);

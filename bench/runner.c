@@ -133,12 +133,12 @@ static bench_timing time_case(bench_ctx *ctx, const bench_case *c, const bench_o
 	bench_timing tm = { -1, 0, -1, false };
 	void *state = c->setup(ops, scale);
 	if (state == NULL) {
-		bench_fail(ctx, c->name, ops == &bench_ntvm_ops ? "ntvm set-up failed" : "model set-up failed");
+		bench_fail(ctx, c->name, ops == ctx->model ? "model set-up failed" : "ntvm set-up failed");
 		return tm;
 	}
 	tm = bench_measure(ctx, c->op, state);
 	if (!tm.ok)
-		bench_fail(ctx, c->name, ops == &bench_ntvm_ops ? "unexpected ntvm result" : "unexpected model result");
+		bench_fail(ctx, c->name, ops == ctx->model ? "unexpected model result" : "unexpected ntvm result");
 	if (stats_row) {
 		bench_row_stats(stats_row, ops, c->target_of(state));
 		stats_row->peak_rss_kb = bench_peak_rss_kb();
@@ -169,12 +169,13 @@ void bench_run_case(bench_ctx *ctx, const bench_case *c)
 {
 	bench_row row;
 	bench_row_init(&row, c->group, c->name, c->scale);
-	bench_timing tm = time_case(ctx, c, &bench_ntvm_ops, c->scale, &row);
+	bench_timing tm = time_case(ctx, c, c->ntvm ? c->ntvm : &bench_ntvm_ops, c->scale, &row);
 	if (!tm.ok)
 		return;
 	row.ns_op = tm.ns_op;
 	row.min_ns_op = tm.min_ns_op;
 	row.spread = tm.spread;
-	bench_model_side(ctx, c, &row);
+	if (c->ntvm == NULL)
+		bench_model_side(ctx, c, &row);
 	bench_emit(ctx, &row);
 }

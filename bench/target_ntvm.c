@@ -1,13 +1,51 @@
 /*
  * target_ntvm.c -- the bench target interface on the ntvm library itself:
  * thin forwards to <ntvm/nt.h> and <ntvm/ntvm.h>, so both targets pay the
- * same indirect call.
+ * same indirect call.  A second variant runs ntvm over a backend whose calls
+ * do nothing (and whose pages read as zeros): the difference between the two
+ * is what the embedded backend costs.
  */
+#include <string.h>
+
 #include "bench.h"
 
 static void *t_create(void)
 {
 	return ntvm_create(NULL);
+}
+
+static int null_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
+{
+	return 0;
+}
+
+static void null_unmap(void *ctx, uint64_t address, uint64_t size)
+{
+}
+
+static int null_read(void *ctx, uint64_t address, void *data, size_t size)
+{
+	memset(data, 0, size);
+	return 0;
+}
+
+static int null_write(void *ctx, uint64_t address, const void *data, size_t size)
+{
+	return 0;
+}
+
+static const ntvm_backend null_backend = {
+	.map = null_map,
+	.unmap = null_unmap,
+	.protect = null_map,
+	.read = null_read,
+	.write = null_write,
+};
+
+static void *t_create_null(void)
+{
+	ntvm_config cfg = { .backend = &null_backend };
+	return ntvm_create(&cfg);
 }
 
 static void t_destroy(void *t)
@@ -68,6 +106,21 @@ static void t_stats(void *t, ntvm_stats *out)
 const bench_ops bench_ntvm_ops = {
 	.name = "ntvm",
 	.create = t_create,
+	.destroy = t_destroy,
+	.nt_alloc = t_nt_alloc,
+	.nt_free = t_nt_free,
+	.nt_protect = t_nt_protect,
+	.nt_query = t_nt_query,
+	.nt_access = t_nt_access,
+	.allocate_at = t_allocate_at,
+	.commit = t_commit,
+	.protect = t_protect,
+	.stats = t_stats,
+};
+
+const bench_ops bench_ntvm_null_backend_ops = {
+	.name = "ntvm-null-backend",
+	.create = t_create_null,
 	.destroy = t_destroy,
 	.nt_alloc = t_nt_alloc,
 	.nt_free = t_nt_free,
