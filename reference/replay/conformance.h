@@ -89,18 +89,27 @@ void conf_free(struct conf_report *r);
  * file leaves the table empty (path NULL).  false only when out of memory. */
 bool conf_table_read(struct conf_table *t, const char *path);
 void conf_table_free(struct conf_table *t);
+/* A difference to explain. */
+struct conf_question {
+	const char *want;      /* Wine's status (expected), or NULL */
+	const char *got;       /* ntvm-as-Windows' status (actual), or NULL */
+	const char *statement; /* "op args" */
+	const char *differing; /* flag names found in one result but not the other */
+};
+
 /*
- * The row that explains a difference: it names Wine's status (want) in its
- * Wine column and Windows' (got) in its Windows column (STATUS_SUCCESS also as
- * "succeeds", "accepted", "ignored", or a cell naming no status at all), and
- * of those rows it fits the statement ("op args") best: the op's NT function
- * or keywords, then the flag names the statement uses.  When no row names
- * both, a behaviour row (its Windows and Wine cells name no status, e.g. the
- * order of the checks) that fits the statement may be cited, with *weak set.
- * -1 if nothing fits.
+ * The row that explains a difference.  First the status rows: a row naming
+ * Wine's status in its Wine column and Windows' in its Windows column
+ * (STATUS_SUCCESS also as "succeeds", "accepted", "ignored", or a cell that
+ * names no status at all).  If none, the behaviour rows: Windows and Wine
+ * cells that name no status (the order of the checks, what a query reports).
+ * Among the candidates, the best fit: the op's NT function or information
+ * class (4 each), the statement's flag names (1 each), the flag names of the
+ * differing fields (8 each); a candidate scoring 0 explains nothing.  *weak:
+ * a behaviour row that matched none of the differing names.  -1 if nothing
+ * fits.
  */
-int conf_table_explain(const struct conf_table *t, const char *want, const char *got,
-                       const char *statement, bool *weak);
+int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak);
 
 /* Why a wine-as-windows mismatch is there, as one line (the table row that
  * explains it, an earlier difference it follows, or neither). */

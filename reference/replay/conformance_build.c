@@ -86,6 +86,43 @@ static const char *status_of(const struct ntvm_trace_stmt *s)
 	return name ? name : "";
 }
 
+/* Appends to out the |-separated names of word a missing from word b. */
+static void names_missing(const char *a, size_t na, const char *b, size_t nb, char *out,
+                          size_t cap)
+{
+	for (size_t i = 0; i < na;) {
+		size_t n = strcspn(a + i, "|");
+		n = n < na - i ? n : na - i;
+		bool found = false;
+		for (size_t j = 0; j < nb && !found;) {
+			size_t m = strcspn(b + j, "|");
+			m = m < nb - j ? m : nb - j;
+			found = m == n && strncmp(a + i, b + j, n) == 0;
+			j += m + 1;
+		}
+		size_t used = strlen(out);
+		if (!found && used + n + 2 < cap)
+			snprintf(out + used, cap - used, "%.*s ", (int)n, a + i);
+		i += n + 1;
+	}
+}
+
+/* The flag names that differ between two result texts, field by field. */
+static void differing_names(const char *expected, const char *actual, char *out, size_t cap)
+{
+	out[0] = '\0';
+	const char *p = expected, *q = actual;
+	while (*p || *q) {
+		size_t n = strcspn(p, " "), m = strcspn(q, " ");
+		if (n != m || strncmp(p, q, n) != 0) {
+			names_missing(p, n, q, m, out, cap);
+			names_missing(q, m, p, n, out, cap);
+		}
+		p += n + strspn(p + n, " ");
+		q += m + strspn(q + m, " ");
+	}
+}
+
 static bool add_mismatch(const struct conf_report *r, struct conf_file *f,
                          const struct ntvm_trace *t, const struct ntvm_replay_outcome *o)
 {
@@ -103,10 +140,12 @@ static bool add_mismatch(const struct conf_report *r, struct conf_file *f,
 	m->expected = o->expected->has_results ? format_text(t, o->expected, 1) : strdup("(none)");
 	m->actual = o->executed ? format_text(t, &o->actual, 1) : strdup("(not executed)");
 	m->check = o->why[0] ? strdup(o->why) : NULL;
-	if (f->column == CONF_COL_WINE_AS_WINDOWS && o->executed) {
-		const char *want = status_of(o->expected), *got = status_of(&o->actual);
-		if (want && got)
-			m->row = conf_table_explain(&r->differences, want, got, m->statement, &m->weak);
+	if (f->column == CONF_COL_WINE_AS_WINDOWS && o->executed && m->expected && m->actual) {
+		char differing[512];
+		differing_names(m->expected, m->actual, differing, sizeof differing);
+		struct conf_question q = { status_of(o->expected), status_of(&o->actual), m->statement,
+			                   differing };
+		m->row = conf_table_explain(&r->differences, &q, &m->weak);
 	}
 	return m->statement && m->expected && m->actual && (!o->why[0] || m->check);
 }
@@ -239,8 +278,8 @@ void conf_explanation(const struct conf_report *r, const struct conf_mismatch *m
 	else if (m->follows)
 		snprintf(buf, cap, "follows an earlier difference in this file");
 	else if (m->row >= 0)
-		snprintf(buf, cap, "no row names both statuses; the behaviour row of this call is "
-		                   "row %d: %s", m->row + 1, label);
+		snprintf(buf, cap, "probably profile-difference row %d: %s (a behaviour row of this "
+		                   "call; it names none of the differing values)", m->row + 1, label);
 	else
 		snprintf(buf, cap, "not matched to a profile-difference row");
 }

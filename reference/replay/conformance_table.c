@@ -213,12 +213,12 @@ static bool row_names(const struct conf_table *t, size_t i, int col, const char 
 	return false;
 }
 
-/* The NT function of each op. */
-static const char *const op_functions[][2] = {
-	{ "alloc", "NtAllocateVirtualMemory" },
-	{ "free", "NtFreeVirtualMemory" },
-	{ "protect", "NtProtectVirtualMemory" },
-	{ "query", "NtQueryVirtualMemory" },
+/* The NT function and the information class of each op. */
+static const char *const op_words[][3] = {
+	{ "alloc", "NtAllocateVirtualMemory", NULL },
+	{ "free", "NtFreeVirtualMemory", NULL },
+	{ "protect", "NtProtectVirtualMemory", NULL },
+	{ "query", "NtQueryVirtualMemory", "MemoryBasicInformation" },
 };
 
 static bool row_has_word(const struct conf_table *t, size_t i, const char *word)
@@ -229,8 +229,7 @@ static bool row_has_word(const struct conf_table *t, size_t i, const char *word)
 	return false;
 }
 
-/* One flag name of the statement: the row names it (MEM_COMMIT also as
- * "commit"). */
+/* One flag name: the row names it (MEM_COMMIT also as "commit"). */
 static int name_score(const struct conf_table *t, size_t i, const char *name)
 {
 	if (row_has_word(t, i, name))
@@ -238,30 +237,39 @@ static int name_score(const struct conf_table *t, size_t i, const char *name)
 	return strcmp(name, "MEM_COMMIT") == 0 && row_has_word(t, i, "commit");
 }
 
-/* How well row i fits the statement: its op's NT function (4), then every
- * MEM_ / PAGE_ / AT_ name of the statement the row also names (1 each). */
-static int row_score(const struct conf_table *t, size_t i, const char *statement)
+/* The MEM_ / PAGE_ / AT_ names in text (split at blanks and bars) that
+ * row i also names, each worth weight. */
+static int names_score(const struct conf_table *t, size_t i, const char *text, int weight)
 {
-	size_t oplen = strcspn(statement, " ");
 	int score = 0;
-	for (size_t k = 0; k < sizeof op_functions / sizeof op_functions[0]; k++)
-		if (strlen(op_functions[k][0]) == oplen &&
-		    strncmp(statement, op_functions[k][0], oplen) == 0 &&
-		    row_has_word(t, i, op_functions[k][1]))
-			score += 4;
-	for (const char *p = statement; *p;) {
+	for (const char *p = text ? text : ""; *p;) {
 		size_t n = strcspn(p, " |");
 		char name[64];
 		if (n < sizeof name && (strncmp(p, "MEM_", 4) == 0 || strncmp(p, "PAGE_", 5) == 0 ||
 		                        strncmp(p, "AT_", 3) == 0)) {
 			memcpy(name, p, n);
 			name[n] = '\0';
-			score += name_score(t, i, name);
+			score += weight * name_score(t, i, name);
 		}
 		p += n;
 		p += strspn(p, " |");
 	}
 	return score;
+}
+
+/* How well row i fits the statement: its op's NT function or information
+ * class (4 each), every flag name of the statement the row names (1). */
+static int statement_score(const struct conf_table *t, size_t i, const char *statement)
+{
+	size_t oplen = strcspn(statement, " ");
+	int score = 0;
+	for (size_t k = 0; k < sizeof op_words / sizeof op_words[0]; k++) {
+		if (strlen(op_words[k][0]) != oplen || strncmp(statement, op_words[k][0], oplen) != 0)
+			continue;
+		for (int w = 1; w < 3; w++)
+			score += op_words[k][w] && row_has_word(t, i, op_words[k][w]) ? 4 : 0;
+	}
+	return score + names_score(t, i, statement, 1);
 }
 
 /* A row whose Windows and Wine cells name no status: a difference in
@@ -274,45 +282,43 @@ static bool behaviour_row(const struct conf_table *t, size_t i, int wine, int wi
 	return (!a || !strstr(a, "STATUS_")) && (!b || !strstr(b, "STATUS_"));
 }
 
-/* The behaviour row that fits the statement best, or -1. */
-static int best_behaviour_row(const struct conf_table *t, int wine, int windows,
-                              const char *statement)
+/* A status row names Wine's status in its Wine column and Windows' in its
+ * Windows column (a table without those headings is searched whole). */
+static bool status_row(const struct conf_table *t, size_t i, int wine, int windows,
+                       const struct conf_question *q)
 {
-	int best = -1, best_score = 0;
-	for (size_t i = 0; i < t->nrows; i++) {
-		int score = behaviour_row(t, i, wine, windows) ? row_score(t, i, statement) : 0;
-		if (score > best_score) {
-			best = (int)i;
-			best_score = score;
-		}
-	}
-	return best;
+	return q->want && q->got && strcmp(q->want, q->got) != 0 &&
+	       row_names(t, i, wine, q->want) && row_names(t, i, windows, q->got);
 }
 
-int conf_table_explain(const struct conf_table *t, const char *want, const char *got,
-                       const char *statement, bool *weak)
+int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak)
 {
-	*weak = false;
-	if (!want[0] || !got[0] || strcmp(want, got) == 0)
-		return -1;
-	/* Wine's status (expected) in the Wine column, Windows' (actual) in the
-	 * Windows column; a table without those headings is searched whole.
-	 * Among the rows that name both, the one that fits the statement best; a
-	 * row that shares nothing with the statement explains nothing. */
 	int wine = column_of(t, "Wine"), windows = column_of(t, "Windows");
 	if (wine < 0 || windows < 0)
 		wine = windows = -1;
-	int best = -1, best_score = 0;
-	for (size_t i = 0; i < t->nrows; i++) {
-		if (!row_names(t, i, wine, want) || !row_names(t, i, windows, got))
-			continue;
-		int score = row_score(t, i, statement);
-		if (score > best_score) {
-			best = (int)i;
-			best_score = score;
+	/* Pass 0: status rows; pass 1: behaviour rows.  In each, the row that
+	 * fits best, and a row that shares nothing with the statement or the
+	 * differing fields explains nothing. */
+	for (int pass = 0; pass < 2; pass++) {
+		int best = -1, best_score = 0, best_diff = 0;
+		for (size_t i = 0; i < t->nrows; i++) {
+			bool fits = pass ? behaviour_row(t, i, wine, windows)
+			                 : status_row(t, i, wine, windows, q);
+			if (!fits)
+				continue;
+			int diff = names_score(t, i, q->differing, 8);
+			int score = statement_score(t, i, q->statement) + diff;
+			if (score > best_score) {
+				best = (int)i;
+				best_score = score;
+				best_diff = diff;
+			}
+		}
+		if (best >= 0) {
+			*weak = pass == 1 && best_diff == 0;
+			return best;
 		}
 	}
-	if (best < 0 && (best = best_behaviour_row(t, wine, windows, statement)) >= 0)
-		*weak = true;
-	return best;
+	*weak = false;
+	return -1;
 }

@@ -25,6 +25,7 @@ static const char table_md[] =
 	"releases the pages | STATUS_INVALID_PARAMETER | test |\n"
 	"| PROTECT_CHECK_ORDER | NtProtectVirtualMemory order of the checks | protection first | "
 	"range first | probe |\n"
+	"| PROT_WRITECOMBINE_KEPT | PAGE_WRITECOMBINE on an allocation | kept | dropped | x |\n"
 	"| SHORT | only two cells |\n"
 	"\nAfter the table | not read |\n";
 
@@ -47,12 +48,12 @@ TEST(reads_the_first_table)
 	struct conf_table t;
 	CHECK(conf_table_read(&t, path));
 	CHECK_EQ_U64(t.ncols, 5);
-	CHECK_EQ_U64(t.nrows, 6);
+	CHECK_EQ_U64(t.nrows, 7);
 	CHECK(t.path && strcmp(t.path, path) == 0);
 	CHECK(strcmp(t.header[2], "Windows") == 0);
 	CHECK(strcmp(t.rows[1][2], "STATUS_INVALID_PARAMETER_4") == 0);
 	CHECK(strcmp(t.rows[2][1], "PAGE_GUARD \\| PAGE_NOACCESS") == 0);
-	CHECK(strcmp(t.rows[5][1], "only two cells") == 0 && strcmp(t.rows[5][4], "") == 0);
+	CHECK(strcmp(t.rows[6][1], "only two cells") == 0 && strcmp(t.rows[6][4], "") == 0);
 	conf_table_free(&t);
 	remove(path);
 	free(path);
@@ -68,10 +69,17 @@ TEST(missing_file_is_an_empty_table)
 
 static bool last_weak;
 
+static int explain_diff(const struct conf_table *t, const char *want, const char *got,
+                        const char *statement, const char *differing)
+{
+	struct conf_question q = { want, got, statement, differing };
+	return conf_table_explain(t, &q, &last_weak);
+}
+
 static int explain(const struct conf_table *t, const char *want, const char *got,
                    const char *statement)
 {
-	return conf_table_explain(t, want, got, statement, &last_weak);
+	return explain_diff(t, want, got, statement, "");
 }
 
 TEST(explains_by_columns_and_statement)
@@ -101,8 +109,12 @@ TEST(explains_by_columns_and_statement)
 	/* A row sharing nothing with the statement explains nothing. */
 	CHECK(explain(&t, "STATUS_INVALID_PARAMETER", "STATUS_INVALID_PARAMETER_2",
 	              "query 0x0") == -1);
-	/* Equal statuses are not a status difference. */
+	/* Equal statuses: a behaviour row naming a differing flag explains it;
+	 * without one nothing does. */
 	CHECK(explain(&t, "STATUS_SUCCESS", "STATUS_SUCCESS", "query A") == -1);
+	CHECK(explain_diff(&t, "STATUS_SUCCESS", "STATUS_SUCCESS", "protect A 0x1000 PAGE_READONLY",
+	                   "PAGE_WRITECOMBINE ") == 5);
+	CHECK(!last_weak);
 	/* Whole words only: _2 does not stand for the plain name. */
 	CHECK(explain(&t, "STATUS_INVALID_PARAMETER_2", "STATUS_INVALID_PARAMETER",
 	                         "alloc 0xf000 0x1000 MEM_RESERVE PAGE_READWRITE") == -1);
