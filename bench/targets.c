@@ -156,9 +156,14 @@ void bench_targets_json(FILE *out, const bench_row *rows, size_t count)
 	target t[MAX_TARGETS];
 	int n = collect(t, rows, count);
 	for (int i = 0; i < n; i++) {
+		char alt[32];
+		if (t[i].alt >= 0)
+			snprintf(alt, sizeof alt, "%.4g", t[i].alt);
+		else
+			snprintf(alt, sizeof alt, "null");
 		fprintf(out, "{\"target\": \"%s\", \"measured\": %s, \"value\": %.4g, \"limit\": %.4g, "
-		             "\"unit\": \"%s\", \"from_fastest\": %.4g, \"info\": %s, \"pass\": %s}%s\n",
-		        t[i].what, t[i].measured ? "true" : "false", t[i].value, t[i].limit, t[i].unit, t[i].alt,
+		             "\"unit\": \"%s\", \"from_fastest\": %s, \"info\": %s, \"pass\": %s}%s\n",
+		        t[i].what, t[i].measured ? "true" : "false", t[i].value, t[i].limit, t[i].unit, alt,
 		        t[i].info ? "true" : "false", passes(&t[i]) ? "true" : "false", i + 1 < n ? "," : "");
 	}
 }
