@@ -95,6 +95,7 @@ struct conf_question {
 	const char *got;       /* ntvm-as-Windows' status (actual), or NULL */
 	const char *statement; /* "op args" */
 	const char *differing; /* flag names found in one result but not the other */
+	const char *file;      /* the trace's name without folder and .trace, or NULL */
 };
 
 /*
@@ -104,12 +105,16 @@ struct conf_question {
  * names no status at all).  If none, the behaviour rows: Windows and Wine
  * cells that name no status (the order of the checks, what a query reports).
  * Among the candidates, the best fit: the op's NT function or information
- * class (4 each), the statement's flag names (1 each), the flag names of the
- * differing fields (8 each); a candidate scoring 0 explains nothing.  *weak:
- * a behaviour row that matched none of the differing names.  -1 if nothing
- * fits.
+ * class (4 each), the statement's flag names (2 each in the situation cell,
+ * 1 elsewhere), for behaviour rows the
+ * flag names of the differing fields (8 each), the trace's name (8: rows
+ * cite recordings);
+ * a candidate scoring 0 explains nothing.  *weak: a behaviour row that
+ * matched neither a differing name nor the trace's name; *behaviour (may be
+ * NULL): the row is a behaviour row.  -1 if nothing fits.
  */
-int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak);
+int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak,
+                       bool *behaviour);
 
 /* Why a wine-as-windows mismatch is there, as one line (the table row that
  * explains it, an earlier difference it follows, or neither). */

@@ -141,11 +141,18 @@ static bool add_mismatch(const struct conf_report *r, struct conf_file *f,
 	m->actual = o->executed ? format_text(t, &o->actual, 1) : strdup("(not executed)");
 	m->check = o->why[0] ? strdup(o->why) : NULL;
 	if (f->column == CONF_COL_WINE_AS_WINDOWS && o->executed && m->expected && m->actual) {
-		char differing[512];
+		char differing[512], stem[256];
 		differing_names(m->expected, m->actual, differing, sizeof differing);
+		const char *base = replay_basename(f->path);
+		snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
 		struct conf_question q = { status_of(o->expected), status_of(&o->actual), m->statement,
-			                   differing };
-		m->row = conf_table_explain(&r->differences, &q, &m->weak);
+			                   differing, stem };
+		bool behaviour = false;
+		m->row = conf_table_explain(&r->differences, &q, &m->weak, &behaviour);
+		/* After an earlier difference, a behaviour row is weaker evidence
+		 * than the difference it most likely follows from. */
+		if (behaviour && m->follows)
+			m->row = -1;
 	}
 	return m->statement && m->expected && m->actual && (!o->why[0] || m->check);
 }

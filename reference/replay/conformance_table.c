@@ -229,12 +229,16 @@ static bool row_has_word(const struct conf_table *t, size_t i, const char *word)
 	return false;
 }
 
-/* One flag name: the row names it (MEM_COMMIT also as "commit"). */
+/* One flag name: 2 when the row's situation cell names it, 1 when another
+ * cell does (MEM_COMMIT also as "commit"). */
 static int name_score(const struct conf_table *t, size_t i, const char *name)
 {
-	if (row_has_word(t, i, name))
-		return 1;
-	return strcmp(name, "MEM_COMMIT") == 0 && row_has_word(t, i, "commit");
+	int situation = column_of(t, "situation");
+	const char *alias = strcmp(name, "MEM_COMMIT") == 0 ? "commit" : NULL;
+	const char *cell = situation >= 0 ? t->rows[i][situation] : NULL;
+	if (cell && (has_word(cell, name) || (alias && has_word(cell, alias))))
+		return 2;
+	return row_has_word(t, i, name) || (alias && row_has_word(t, i, alias));
 }
 
 /* The MEM_ / PAGE_ / AT_ names in text (split at blanks and bars) that
@@ -291,7 +295,8 @@ static bool status_row(const struct conf_table *t, size_t i, int wine, int windo
 	       row_names(t, i, wine, q->want) && row_names(t, i, windows, q->got);
 }
 
-int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak)
+int conf_table_explain(const struct conf_table *t, const struct conf_question *q, bool *weak,
+                       bool *behaviour)
 {
 	int wine = column_of(t, "Wine"), windows = column_of(t, "Windows");
 	if (wine < 0 || windows < 0)
@@ -306,7 +311,10 @@ int conf_table_explain(const struct conf_table *t, const struct conf_question *q
 			                 : status_row(t, i, wine, windows, q);
 			if (!fits)
 				continue;
-			int diff = names_score(t, i, q->differing, 8);
+			/* Where the statuses differ, the other fields differ because
+			 * of it: their names say nothing about the row. */
+			int diff = (pass ? names_score(t, i, q->differing, 8) : 0) +
+			           (q->file && q->file[0] && row_has_word(t, i, q->file) ? 8 : 0);
 			int score = statement_score(t, i, q->statement) + diff;
 			if (score > best_score) {
 				best = (int)i;
@@ -316,9 +324,13 @@ int conf_table_explain(const struct conf_table *t, const struct conf_question *q
 		}
 		if (best >= 0) {
 			*weak = pass == 1 && best_diff == 0;
+			if (behaviour)
+				*behaviour = pass == 1;
 			return best;
 		}
 	}
 	*weak = false;
+	if (behaviour)
+		*behaviour = false;
 	return -1;
 }

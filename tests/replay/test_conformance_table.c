@@ -24,7 +24,7 @@ static const char table_md[] =
 	"| RELEASE_NONZERO_SIZE | NtFreeVirtualMemory MEM_RELEASE with a non-zero size | "
 	"releases the pages | STATUS_INVALID_PARAMETER | test |\n"
 	"| PROTECT_CHECK_ORDER | NtProtectVirtualMemory order of the checks | protection first | "
-	"range first | probe |\n"
+	"range first | recording protect-order |\n"
 	"| PROT_WRITECOMBINE_KEPT | PAGE_WRITECOMBINE on an allocation | kept | dropped | x |\n"
 	"| SHORT | only two cells |\n"
 	"\nAfter the table | not read |\n";
@@ -72,8 +72,8 @@ static bool last_weak;
 static int explain_diff(const struct conf_table *t, const char *want, const char *got,
                         const char *statement, const char *differing)
 {
-	struct conf_question q = { want, got, statement, differing };
-	return conf_table_explain(t, &q, &last_weak);
+	struct conf_question q = { want, got, statement, differing, "some-file" };
+	return conf_table_explain(t, &q, &last_weak, NULL);
 }
 
 static int explain(const struct conf_table *t, const char *want, const char *got,
@@ -102,6 +102,11 @@ TEST(explains_by_columns_and_statement)
 	CHECK(explain(&t, "STATUS_INVALID_PARAMETER", "STATUS_SUCCESS",
 	                         "free A 0x1000 MEM_RELEASE") == 3);
 	CHECK(!last_weak);
+	/* A row citing the trace makes a behaviour row a firm match. */
+	struct conf_question cited = { "STATUS_NOT_COMMITTED", "STATUS_INVALID_PAGE_PROTECTION",
+		                       "protect A 0x1000 0", "", "protect-order" };
+	bool behaviour = false;
+	CHECK(conf_table_explain(&t, &cited, &last_weak, &behaviour) == 4 && !last_weak && behaviour);
 	/* No row names the pair: a behaviour row of the same call may. */
 	CHECK(explain(&t, "STATUS_NOT_COMMITTED", "STATUS_INVALID_PAGE_PROTECTION",
 	              "protect A 0x1000 0") == 4);
