@@ -40,7 +40,14 @@ TEST(decommit_never_committed)
 		CHECK_OUT(nt_alloc(vm, X + 0x1010, 0x1000, RES, NTVM_PAGE_NOACCESS), S_OK, X, 0x3000);
 		CHECK_OUT(nt_alloc(vm, X + 0x2000, 0x1000, NTVM_MEM_COMMIT, RW), S_OK, X + 0x2000, 0x1000);
 		CHECK_OUT(nt_free(vm, X, 0x3000, DEC), S_OK, X, 0x3000);
-		CHECK_REGION(vm, X, X, X, NTVM_PAGE_NOACCESS, 0x3000, NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+		if (profiles[p] == WIN) {
+			CHECK_REGION(vm, X, X, X, NTVM_PAGE_NOACCESS, 0x3000, NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+		} else {
+			/* row QUERY_RESERVED_LAST_PROT: the decommitted page keeps RW */
+			CHECK_REGION(vm, X, X, X, NTVM_PAGE_NOACCESS, 0x2000, NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+			CHECK_REGION(vm, X + 0x2000, X + 0x2000, X, NTVM_PAGE_NOACCESS, 0x1000, NTVM_MEM_RESERVE, 0,
+			             NTVM_MEM_PRIVATE);
+		}
 		ntvm_destroy(vm);
 	}
 }
