@@ -8,8 +8,11 @@
  *
  * Each workload group runs in its own child process, so that its peak RSS
  * is its own and a crash is reported instead of ending the run; the child
- * sends its rows back through a pipe.  Exit status: 0 when every workload
- * ran and checked out, 1 when one failed, 2 on bad usage.
+ * sends its rows back through a pipe.  A group with a row more than 1.5x
+ * slower than the baseline is run once more and each row keeps the faster
+ * of its two figures: on a shared machine a regression has to show twice.
+ * Exit status: 0 when every workload ran and checked out, 1 when one
+ * failed, 2 on bad usage.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -171,6 +174,35 @@ static bool run_group(const options *o, const group *g, bench_results *res)
 	return false;
 }
 
+static bool group_regressed(const bench_results *res, const char *group)
+{
+	for (size_t i = 0; i < res->count; i++)
+		if (!strcmp(res->rows[i].group, group) && bench_row_regressed(res, &res->rows[i]))
+			return true;
+	return false;
+}
+
+/* Run the regressed groups again; each row keeps its faster figure. */
+static void confirm_regressions(const options *o, bench_results *res, bool quiet)
+{
+	for (size_t g = 0; g < GROUPS; g++) {
+		if (!selected(o, groups[g].name) || !group_regressed(res, groups[g].name))
+			continue;
+		if (!quiet)
+			fprintf(stderr, "ntvm-bench: %s looks slower than the baseline, running it again\n",
+			        groups[g].name);
+		bench_results again = { .baseline = res->baseline };
+		if (run_group(o, &groups[g], &again)) {
+			for (size_t i = 0; i < again.count; i++)
+				for (size_t j = 0; j < res->count; j++)
+					if (!strcmp(again.rows[i].name, res->rows[j].name) &&
+					    again.rows[i].ns_op > 0 && again.rows[i].ns_op < res->rows[j].ns_op)
+						res->rows[j] = again.rows[i];
+		}
+		free(again.rows);
+	}
+}
+
 /* The wine row's extra figure: ntvm's cycle over Wine's, both measured now. */
 static void wine_ratio(bench_results *res)
 {
@@ -208,6 +240,8 @@ int main(int argc, char **argv)
 		if (!run_group(&o, &groups[g], &res))
 			res.failures++;
 	}
+	if (res.failures == 0)
+		confirm_regressions(&o, &res, o.json);
 	wine_ratio(&res);
 	if (o.json)
 		bench_report_json(stdout, &res);

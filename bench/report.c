@@ -86,7 +86,7 @@ static double baseline_of(const bench_results *res, const bench_row *row)
 
 /* More than 1.5x slower: the median, and the fastest repeat too when both
  * runs have one (on a shared machine a median alone moves that much). */
-static bool regressed(const bench_results *res, const bench_row *row)
+bool bench_row_regressed(const bench_results *res, const bench_row *row)
 {
 	const bench_baseline_entry *e = entry_of(res, row);
 	if (e == NULL || row->ns_op <= 0 || row->ns_op / e->ns_op <= REGRESSION)
@@ -98,7 +98,7 @@ int bench_regressions(const bench_results *res)
 {
 	int n = 0;
 	for (size_t i = 0; i < res->count; i++)
-		n += regressed(res, &res->rows[i]);
+		n += bench_row_regressed(res, &res->rows[i]);
 	return n;
 }
 
@@ -174,7 +174,7 @@ static void table_row(FILE *out, const bench_results *res, const bench_row *r)
 	double b = baseline_of(res, r);
 	num(base, sizeof base, b, "%.1f");
 	if (b > 0 && r->ns_op > 0)
-		snprintf(vs, sizeof vs, "%.2fx%s", r->ns_op / b, regressed(res, r) ? " SLOWER" : "");
+		snprintf(vs, sizeof vs, "%.2fx%s", r->ns_op / b, bench_row_regressed(res, r) ? " SLOWER" : "");
 	else
 		snprintf(vs, sizeof vs, "-");
 	if (r->extra >= 0)

@@ -39,5 +39,7 @@ void bench_report_table(FILE *out, const bench_results *res);
 void bench_report_json(FILE *out, const bench_results *res);
 /* Number of workloads more than 1.5x slower than the baseline. */
 int bench_regressions(const bench_results *res);
+/* Is this row more than 1.5x slower than the baseline? */
+bool bench_row_regressed(const bench_results *res, const bench_row *row);
 
 #endif /* NTVM_BENCH_REPORT_H */
