@@ -74,6 +74,32 @@ static void arbitrary_bytes(const uint8_t *data, size_t size, bool is_snapshot)
 	ntvm_destroy(vm);
 }
 
+/* The restored manager's contents equal the model's (the first bytes of every
+ * committed run), and MMIO regions read as unbound until re-bound. */
+static void check_contents(fuzz_run *run, ntvm *restored)
+{
+	for (size_t i = 0; i < run->m.resv_count; i++) {
+		const model_resv *r = &run->m.resv[i];
+		for (size_t k = 0; k < r->run_count; k++) {
+			uint8_t want[16], got[16];
+			uint64_t at = r->runs[k].start;
+			if (!r->runs[k].committed)
+				continue;
+			if (r->kind == NTVM_KIND_MMIO) {
+				if (ntvm_read(restored, at, got, 1, NULL) != NTVM_E_UNBOUND_MMIO)
+					fuzz_fail(run, true, at, "a restored MMIO region reads before re-binding");
+				if (ntvm_rebind_mmio(restored, r->base, fuzz_mmio_read, fuzz_mmio_write, NULL))
+					fuzz_fail(run, true, at, "re-binding a restored MMIO region failed");
+			}
+			if (model_read(&run->m, at, want, sizeof want, NULL) != NTVM_OK ||
+			    ntvm_read(restored, at, got, sizeof got, NULL) != NTVM_OK ||
+			    memcmp(want, got, sizeof got))
+				fuzz_fail(run, true, at, "restored contents at 0x%llx differ",
+				          (unsigned long long)at);
+		}
+	}
+}
+
 static void round_trip(const uint8_t *data, size_t size)
 {
 	static fuzz_run run;
@@ -93,6 +119,7 @@ static void round_trip(const uint8_t *data, size_t size)
 		          error.reason ? error.reason : "?");
 	run.vm = fresh;
 	fuzz_compare_state(&run);
+	check_contents(&run, fresh);
 	check(ntvm_serialize(fresh, false, &again) == NTVM_OK, "re-serialize failed");
 	if (!same_buffer(&full, &again))
 		fuzz_fail(&run, false, 0, "a restored state re-serializes differently");
