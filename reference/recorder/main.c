@@ -3,6 +3,7 @@
  * virtual-memory calls.
  *
  *   ntvm-recorder.exe [--quiet] INPUT... OUTDIR
+ *   ntvm-recorder.exe --serve      (scripts on stdin, recordings on stdout: serve.c)
  *
  * Each INPUT is a .trace file or a folder whose *.trace files are taken in
  * name order.  Each trace is recorded in this one process, one after the
@@ -10,6 +11,9 @@
  * status 0 when every input was recorded, 1 otherwise, 2 on bad usage.
  */
 #include <windows.h>
+
+#include <fcntl.h>
+#include <io.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +142,14 @@ int main(int argc, char **argv)
 	int first = 1, quiet = 0, failed = 0;
 	const char *outdir;
 
+	if (argc == 2 && strcmp(argv[1], "--serve") == 0) {
+		/* binary: the answers' lines end in \n, as the trace format writes them */
+		_setmode(_fileno(stdin), _O_BINARY);
+		_setmode(_fileno(stdout), _O_BINARY);
+		if (rec_nt_init(&nt) != 0 || rec_probe_init() != 0)
+			return 1;
+		return rec_serve(&nt, stdin, stdout) == 0 ? 0 : 1;
+	}
 	if (argc > 1 && strcmp(argv[1], "--quiet") == 0) {
 		quiet = 1;
 		first = 2;

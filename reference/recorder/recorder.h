@@ -61,4 +61,11 @@ int rec_guard_foreign(const struct rec_nt *nt, const struct rec_owner *o, uint64
  */
 int rec_record(const struct rec_nt *nt, struct ntvm_trace *t, char *why, size_t cap);
 
+/*
+ * The persistent mode (serve.c, `--serve`): reads scripts ended by a line
+ * `end` from in and answers each with its recording and a line `end`.
+ * 0 at `quit` or end of input, -1 if memory runs out.
+ */
+int rec_serve(const struct rec_nt *nt, FILE *in, FILE *out);
+
 #endif /* NTVM_RECORDER_H */
