@@ -65,15 +65,41 @@ static struct ntvm__res *rebalance(struct ntvm__res *n)
 	return n;
 }
 
-static struct ntvm__res *insert_at(struct ntvm__res *t, struct ntvm__res *node)
+/* The unwinding of one insert or removal.  pending is the node whose
+ * gap_before changed before the walk (the successor, always on the path);
+ * once it is refreshed and a subtree comes out with its old height and
+ * max_gap, nothing above it changes and the rest of the unwinding only
+ * returns. */
+struct walk {
+	const struct ntvm__res *pending;
+	bool done;
+};
+
+/* Rebalance t after a change below it; h and g are the subtree's height and
+ * max_gap before the change. */
+static struct ntvm__res *retrace(struct walk *w, struct ntvm__res *t, struct ntvm__res *n, int h,
+                                 uint32_t g)
+{
+	if (t == w->pending)
+		w->pending = NULL;
+	if (w->pending == NULL && height(n) == h && max_gap(n) == g)
+		w->done = true;
+	return n;
+}
+
+static struct ntvm__res *insert_at(struct walk *w, struct ntvm__res *t, struct ntvm__res *node)
 {
 	if (t == NULL)
 		return node;
 	if (node->base < t->base)
-		t->left = insert_at(t->left, node);
+		t->left = insert_at(w, t->left, node);
 	else
-		t->right = insert_at(t->right, node);
-	return rebalance(t);
+		t->right = insert_at(w, t->right, node);
+	if (w->done)
+		return t;
+	int h = t->height;
+	uint32_t g = t->max_gap;
+	return retrace(w, t, rebalance(t), h, g);
 }
 
 /* Detach the minimum of t into *min; returns the new subtree. */
@@ -87,24 +113,28 @@ static struct ntvm__res *remove_min(struct ntvm__res *t, struct ntvm__res **min)
 	return rebalance(t);
 }
 
-static struct ntvm__res *remove_at(struct ntvm__res *t, const struct ntvm__res *node)
+static struct ntvm__res *remove_at(struct walk *w, struct ntvm__res *t, const struct ntvm__res *node)
 {
 	if (t == NULL)
 		return NULL;
+	int h = t->height;
+	uint32_t g = t->max_gap;
 	if (node->base < t->base) {
-		t->left = remove_at(t->left, node);
+		t->left = remove_at(w, t->left, node);
 	} else if (node->base > t->base) {
-		t->right = remove_at(t->right, node);
+		t->right = remove_at(w, t->right, node);
 	} else {
 		struct ntvm__res *l = t->left, *r = t->right, *min;
 		if (r == NULL)
-			return l;
+			return retrace(w, t, l, h, g);
 		r = remove_min(r, &min);
 		min->left = l;
 		min->right = r;
-		return rebalance(min);
+		return retrace(w, min, rebalance(min), h, g);
 	}
-	return rebalance(t);
+	if (w->done)
+		return t;
+	return retrace(w, t, rebalance(t), h, g);
 }
 
 /* Recompute the augmentation on the path from t down to the node at base. */
@@ -216,7 +246,8 @@ void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 	node->gap_before = node->max_gap = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, node->base);
 	if (next)
 		next->gap_before = gap_granules(ntvm__res_end(node), next->base);
-	vm->root = insert_at(vm->root, node);
+	struct walk w = { next, false };
+	vm->root = insert_at(&w, vm->root, node);
 }
 
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
@@ -227,7 +258,8 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 	struct ntvm__res *next = ntvm__index_gt(vm->root, node->base);
 	if (next)
 		next->gap_before = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, next->base);
-	vm->root = remove_at(vm->root, node);
+	struct walk w = { next, false };
+	vm->root = remove_at(&w, vm->root, node);
 	node->left = node->right = NULL;
 }
 
