@@ -3,7 +3,9 @@
  * backend_ranges.h).  A plain AVL tree keyed by range start; splitting a
  * range takes a node from a small spare pool that the fallible calls
  * (map, protect) refill first, so that unmapping never has to allocate in
- * the common case.
+ * the common case.  Removed nodes go to a free list that later ranges
+ * reuse (a map/unmap cycle then costs no heap call), and rebalancing stops
+ * at the first subtree whose height did not change.
  */
 #include "backend_ranges.h"
 
@@ -55,15 +57,27 @@ static struct ntvm__brange *rebalance(struct ntvm__brange *n)
 	return n;
 }
 
-static struct ntvm__brange *insert_at(struct ntvm__brange *t, struct ntvm__brange *node)
+/* Insert and removal stop rebalancing once a subtree keeps its height:
+ * nothing above it changes (*done is then set). */
+static struct ntvm__brange *settle(struct ntvm__brange *n, int old_height, bool *done)
+{
+	if (height(n) == old_height)
+		*done = true;
+	return n;
+}
+
+static struct ntvm__brange *insert_at(struct ntvm__brange *t, struct ntvm__brange *node, bool *done)
 {
 	if (t == NULL)
 		return node;
 	if (node->start < t->start)
-		t->left = insert_at(t->left, node);
+		t->left = insert_at(t->left, node, done);
 	else
-		t->right = insert_at(t->right, node);
-	return rebalance(t);
+		t->right = insert_at(t->right, node, done);
+	if (*done)
+		return t;
+	int h = t->height;
+	return settle(rebalance(t), h, done);
 }
 
 static struct ntvm__brange *remove_min(struct ntvm__brange *t, struct ntvm__brange **min)
@@ -76,14 +90,15 @@ static struct ntvm__brange *remove_min(struct ntvm__brange *t, struct ntvm__bran
 	return rebalance(t);
 }
 
-static struct ntvm__brange *remove_at(struct ntvm__brange *t, uint64_t start)
+static struct ntvm__brange *remove_at(struct ntvm__brange *t, uint64_t start, bool *done)
 {
 	if (t == NULL)
 		return NULL;
+	int h = t->height;
 	if (start < t->start) {
-		t->left = remove_at(t->left, start);
+		t->left = remove_at(t->left, start, done);
 	} else if (start > t->start) {
-		t->right = remove_at(t->right, start);
+		t->right = remove_at(t->right, start, done);
 	} else {
 		struct ntvm__brange *l = t->left, *r = t->right, *min;
 		if (r == NULL)
@@ -91,9 +106,11 @@ static struct ntvm__brange *remove_at(struct ntvm__brange *t, uint64_t start)
 		r = remove_min(r, &min);
 		min->left = l;
 		min->right = r;
-		return rebalance(min);
+		return settle(rebalance(min), h, done);
 	}
-	return rebalance(t);
+	if (*done)
+		return t;
+	return settle(rebalance(t), h, done);
 }
 
 static struct ntvm__brange *find_le(const struct ntvm__brange *t, uint64_t address)
@@ -130,10 +147,20 @@ const struct ntvm__brange *ntvm__branges_after(const struct ntvm__branges *t, ui
 	return best;
 }
 
+/* A node from the free list, else from the heap. */
+static struct ntvm__brange *node_new(struct ntvm__branges *t)
+{
+	struct ntvm__brange *n = t->free_list;
+	if (n == NULL)
+		return ntvm__heap.malloc(sizeof *n);
+	t->free_list = n->left;
+	return n;
+}
+
 bool ntvm__branges_reserve(struct ntvm__branges *t)
 {
 	for (int i = 0; i < 3; i++)
-		if (t->spare[i] == NULL && (t->spare[i] = ntvm__heap.malloc(sizeof *t->spare[i])) == NULL)
+		if (t->spare[i] == NULL && (t->spare[i] = node_new(t)) == NULL)
 			return false;
 	return true;
 }
@@ -159,20 +186,22 @@ static void give_back(struct ntvm__branges *t, struct ntvm__brange *n)
 			return;
 		}
 	}
-	free(n);
+	n->left = t->free_list;
+	t->free_list = n;
 }
 
 static void link(struct ntvm__branges *t, struct ntvm__brange *n, uint64_t start, uint64_t end,
                  ntvm_perm effective, bool mmio)
 {
 	*n = (struct ntvm__brange){ .start = start, .end = end, .height = 1, .effective = effective, .mmio = mmio };
-	t->root = insert_at(t->root, n);
+	bool done = false;
+	t->root = insert_at(t->root, n, &done);
 }
 
 bool ntvm__branges_add(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective,
                        bool mmio)
 {
-	struct ntvm__brange *n = ntvm__heap.malloc(sizeof *n);
+	struct ntvm__brange *n = node_new(t);
 	if (n == NULL)
 		return false;
 	link(t, n, start, end, effective, mmio);
@@ -211,7 +240,8 @@ void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 			break;
 		}
 		t->pages -= (n->end - n->start) >> NTVM__PAGE_SHIFT;
-		t->root = remove_at(t->root, n->start);
+		bool done = false;
+		t->root = remove_at(t->root, n->start, &done);
 		give_back(t, n);
 	}
 }
@@ -240,5 +270,10 @@ void ntvm__branges_free(struct ntvm__branges *t)
 	free_tree(t->root);
 	for (int i = 0; i < 3; i++)
 		free(t->spare[i]);
+	while (t->free_list) {
+		struct ntvm__brange *n = t->free_list;
+		t->free_list = n->left;
+		free(n);
+	}
 	*t = (struct ntvm__branges){ 0 };
 }

@@ -20,6 +20,7 @@ struct ntvm__brange {
 struct ntvm__branges {
 	struct ntvm__brange *root;
 	struct ntvm__brange *spare[3]; /* nodes kept for splits that must not fail */
+	struct ntvm__brange *free_list; /* removed nodes, linked by left, for reuse */
 	uint64_t pages;                /* mapped pages in all */
 };
 
