@@ -49,6 +49,7 @@ void ntvm_destroy(ntvm *vm)
 	ntvm_unmap_all(vm);
 	if (vm->backend.destroy)
 		vm->backend.destroy(vm->backend.ctx);
+	ntvm__spares_free(vm);
 	free(vm);
 }
 
@@ -73,9 +74,14 @@ void ntvm__bump(ntvm *vm)
 struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm initial,
                                 ntvm_kind kind)
 {
-	struct ntvm__res *r = ntvm__heap.calloc(1, sizeof *r);
-	if (r == NULL)
+	struct ntvm__res *r = vm->spare_nodes;
+	if (r) {
+		vm->spare_nodes = r->left;
+		vm->spare_count--;
+		*r = (struct ntvm__res){ 0 };
+	} else if ((r = ntvm__heap.calloc(1, sizeof *r)) == NULL) {
 		return NULL;
+	}
 	r->base = base;
 	r->size = size;
 	r->kind = (uint8_t) kind;
@@ -92,17 +98,44 @@ void ntvm__res_free(ntvm *vm, struct ntvm__res *r)
 	vm->stats.committed_bytes -= ntvm__res_committed_count(r) << NTVM__PAGE_SHIFT;
 	vm->stats.reserved_bytes -= r->size;
 	vm->stats.reservation_count--;
-	ntvm__res_storage_free(r);
+	ntvm__res_recycle(vm, r);
 }
 
-void ntvm__res_storage_free(struct ntvm__res *r)
+static void free_page_state(struct ntvm__res *r)
 {
 	free(r->bits);
 	if (r->kind == NTVM_KIND_MMIO)
 		free(r->u.mmio);
 	else
 		free(r->u.perms);
+}
+
+void ntvm__res_storage_free(struct ntvm__res *r)
+{
+	free_page_state(r);
 	free(r);
+}
+
+void ntvm__res_recycle(ntvm *vm, struct ntvm__res *r)
+{
+	free_page_state(r);
+	if (vm->spare_count >= NTVM__SPARE_NODES) {
+		free(r);
+		return;
+	}
+	r->left = vm->spare_nodes;
+	vm->spare_nodes = r;
+	vm->spare_count++;
+}
+
+void ntvm__spares_free(ntvm *vm)
+{
+	while (vm->spare_nodes) {
+		struct ntvm__res *r = vm->spare_nodes;
+		vm->spare_nodes = r->left;
+		free(r);
+	}
+	vm->spare_count = 0;
 }
 
 void ntvm__unmap_range(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count)

@@ -67,12 +67,18 @@ struct ntvm {
 	ntvm_backend backend;
 	struct ntvm__res *root;
 	struct ntvm__res *hint; /* the reservation found last (a lookup cache) */
+	struct ntvm__res *spare_nodes; /* freed nodes kept for reuse, linked by left */
+	uint32_t spare_count;          /* at most NTVM__SPARE_NODES */
 	uint64_t max_address;
 	uint64_t layout_version;
 	ntvm_stats stats;
 	bool dep_enabled;
 	bool default_backend; /* backend is backend_mem.c's, owned by the manager */
 };
+
+/* Freed reservation nodes kept for the next reservation (a reserve/release
+ * cycle then calls no allocator for its node); not in metadata_bytes. */
+#define NTVM__SPARE_NODES 64
 
 #define NTVM__PAGE_SHIFT 12
 #define NTVM__GRANULE_SHIFT 16
@@ -177,6 +183,10 @@ struct ntvm__res *ntvm__res_new(ntvm *vm, uint64_t base, uint64_t size, ntvm_per
 void ntvm__res_free(ntvm *vm, struct ntvm__res *r);
 /* Free a node and its storage, touching no statistics. */
 void ntvm__res_storage_free(struct ntvm__res *r);
+/* Free the page state of r and keep the node as a spare of vm (or free it). */
+void ntvm__res_recycle(ntvm *vm, struct ntvm__res *r);
+/* Free vm's spare nodes. */
+void ntvm__spares_free(ntvm *vm);
 void ntvm__bump(ntvm *vm);
 /* Unmap every mapped page of r from the backend (cannot fail). */
 void ntvm__res_unmap_all(ntvm *vm, struct ntvm__res *r);

@@ -320,6 +320,8 @@ ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_sn
 	ntvm fresh = *vm;
 	fresh.root = NULL;
 	fresh.hint = NULL;
+	fresh.spare_nodes = NULL; /* vm keeps its spares if the load fails */
+	fresh.spare_count = 0;
 	fresh.stats = (ntvm_stats){ .metadata_bytes = sizeof *vm };
 	ntvm_status st = NTVM_E_MALFORMED;
 	if (data == NULL && size != 0)
@@ -335,6 +337,9 @@ ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_sn
 		return st;
 	}
 	free_tree(vm->root);
+	ntvm__spares_free(&fresh);
+	fresh.spare_nodes = vm->spare_nodes;
+	fresh.spare_count = vm->spare_count;
 	*vm = fresh;
 	return NTVM_OK;
 }
