@@ -8,15 +8,6 @@
 
 #define CORE_LEN_MAX 0x2000
 
-/* Compare the return values logged for the current operation. */
-static void expect_same(fuzz_run *run, const fuzz_log *l, size_t n, const char *what)
-{
-	for (size_t i = 0; i < n; i++)
-		if (l->core[i] != l->model[i])
-			fuzz_fail(run, false, 0, "%s: result %zu: core 0x%llx, model 0x%llx", what, i,
-			          (unsigned long long)l->core[i], (unsigned long long)l->model[i]);
-}
-
 static void exec_allocate_at(fuzz_run *run, const fuzz_record *r)
 {
 	uint64_t a[5] = {fuzz_address(&run->env, r), fuzz_size(&run->env, r), fuzz_perm(r),
@@ -28,7 +19,7 @@ static void exec_allocate_at(fuzz_run *run, const fuzz_record *r)
 	if (fuzz_huge_end(run, saving, &saved, l->model[0] == NTVM_OK))
 		return;
 	l->core[0] = ntvm_allocate_at(run->vm, a[0], a[1], (ntvm_perm)a[2], a[3], (ntvm_kind)a[4]);
-	expect_same(run, l, 1, "allocate_at");
+	fuzz_expect_same(run, l, 1);
 	if (l->core[0] == NTVM_OK)
 		run->env.last_base = a[0];
 }
@@ -45,7 +36,7 @@ static void exec_allocate(fuzz_run *run, const fuzz_record *r)
 	if (fuzz_huge_end(run, saving, &saved, l->model[0] != 0))
 		return;
 	l->core[0] = ntvm_allocate(run->vm, a[0], (ntvm_perm)a[1], a[2], a[3], (ntvm_kind)a[4]);
-	expect_same(run, l, 1, "allocate");
+	fuzz_expect_same(run, l, 1);
 	if (l->core[0])
 		run->env.last_base = l->core[0];
 }
@@ -79,7 +70,7 @@ static void exec_range_op(fuzz_run *run, const fuzz_record *r)
 		l->model[1] = old_model;
 		break;
 	}
-	expect_same(run, l, 2, fuzz_opcode_name(r->b[0]));
+	fuzz_expect_same(run, l, 2);
 }
 
 static void exec_clear_guard(fuzz_run *run, const fuzz_record *r)
@@ -88,7 +79,7 @@ static void exec_clear_guard(fuzz_run *run, const fuzz_record *r)
 	fuzz_log *l = fuzz_log_op(run, FOP_CLEAR_GUARD, 1, a);
 	l->core[0] = ntvm_clear_guard(run->vm, a[0]);
 	l->model[0] = model_clear_guard(&run->m, a[0]);
-	expect_same(run, l, 1, "clear_guard");
+	fuzz_expect_same(run, l, 1);
 }
 
 static void exec_region_info(fuzz_run *run, const fuzz_record *r)
@@ -108,7 +99,7 @@ static void exec_region_info(fuzz_run *run, const fuzz_record *r)
 		    ci.is_reserved != mi.is_reserved)
 			fuzz_fail(run, true, a[0], "region_info fields differ");
 	}
-	expect_same(run, l, 4, "region_info");
+	fuzz_expect_same(run, l, 4);
 	ntvm_perm clast = 0xEE, mlast = 0xEE;
 	ntvm_status cs = ntvm_region_info_at_detailed(run->vm, a[0], &ci, &clast);
 	ntvm_status ms = model_region_info_at_detailed(&run->m, a[0], &mi, &mlast);
@@ -133,7 +124,7 @@ static void exec_find_free(fuzz_run *run, const fuzz_record *r)
 		l->core[0] = ntvm_find_free_allocation_base(run->vm, a[0], a[1]);
 		l->model[0] = model_find_free_allocation_base(&run->m, a[0], a[1]);
 	}
-	expect_same(run, l, 1, fuzz_opcode_name(r->b[0]));
+	fuzz_expect_same(run, l, 1);
 }
 
 static void exec_access(fuzz_run *run, const fuzz_record *r)
@@ -160,7 +151,7 @@ static void exec_access(fuzz_run *run, const fuzz_record *r)
 		l->core[1] = core_fault;
 		l->model[1] = model_fault;
 	}
-	expect_same(run, l, 2, fuzz_opcode_name(r->b[0]));
+	fuzz_expect_same(run, l, 2);
 }
 
 void fuzz_exec_core_op(fuzz_run *run, const fuzz_record *r)

@@ -22,14 +22,6 @@ void fuzz_mmio_write(void *user, uint64_t address, const void *data, size_t size
 {
 }
 
-static void expect_same(fuzz_run *run, const fuzz_log *l, const char *what)
-{
-	for (size_t i = 0; i < 4; i++)
-		if (l->core[i] != l->model[i])
-			fuzz_fail(run, false, 0, "%s: result %zu: core 0x%llx, model 0x%llx", what, i,
-			          (unsigned long long)l->core[i], (unsigned long long)l->model[i]);
-}
-
 static void reservation_result(uint64_t out[4], bool found, const ntvm_reservation *r)
 {
 	out[0] = found;
@@ -109,5 +101,5 @@ void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r)
 		}
 		break;
 	}
-	expect_same(run, l, "misc");
+	fuzz_expect_same(run, l, 4);
 }

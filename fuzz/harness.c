@@ -71,6 +71,15 @@ bool fuzz_returns_status(uint8_t op)
 	       op != FOP_FIND_FREE_BASE && op != FOP_MISC;
 }
 
+void fuzz_expect_same(fuzz_run *run, const fuzz_log *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l->core[i] != l->model[i])
+			fuzz_fail(run, false, 0, "%s: result %zu: core 0x%llx, model 0x%llx",
+			          fuzz_opcode_name(l->op), i, (unsigned long long)l->core[i],
+			          (unsigned long long)l->model[i]);
+}
+
 fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args)
 {
 	fuzz_log *l = &run->log[run->done++];

@@ -52,6 +52,9 @@ void fuzz_run_end(fuzz_run *run);
 /* Does the operation return an ntvm_status / NTSTATUS (not a value)? */
 bool fuzz_returns_status(uint8_t op);
 
+/* Fail unless the first n logged results of core and model agree. */
+void fuzz_expect_same(fuzz_run *run, const fuzz_log *l, size_t n);
+
 /* A fresh log entry for the operation being run. */
 fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *args);
 

@@ -8,15 +8,6 @@
 
 #include <string.h>
 
-static void expect_same(fuzz_run *run, const fuzz_log *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (l->core[i] != l->model[i])
-			fuzz_fail(run, false, 0, "%s: result %zu: core 0x%llx, model 0x%llx",
-			          fuzz_opcode_name(l->op), i, (unsigned long long)l->core[i],
-			          (unsigned long long)l->model[i]);
-}
-
 static void exec_alloc(fuzz_run *run, const fuzz_record *r)
 {
 	uint64_t a[5] = {fuzz_address(&run->env, r), fuzz_size(&run->env, r),
@@ -40,7 +31,7 @@ static void exec_alloc(fuzz_run *run, const fuzz_record *r)
 	l->model[0] = model_nt_allocate(&run->m, &mb, a[4], &ms, (uint32_t)a[2], (uint32_t)a[3]);
 	run->m.nt_choice = 0;
 	l->core[1] = cb, l->core[2] = cs, l->model[1] = mb, l->model[2] = ms;
-	expect_same(run, l, 3);
+	fuzz_expect_same(run, l, 3);
 	if (l->core[0] == NTVM_STATUS_SUCCESS) {
 		run->env.last_base = cb;
 		if (a[0] == 0 && run->env.nbound < FUZZ_MAX_BOUND)
@@ -65,7 +56,7 @@ static void exec_free_protect(fuzz_run *run, const fuzz_record *r)
 	}
 	l->core[1] = cb, l->core[2] = cs, l->core[3] = co;
 	l->model[1] = mb, l->model[2] = ms, l->model[3] = mo;
-	expect_same(run, l, 4);
+	fuzz_expect_same(run, l, 4);
 }
 
 /* b6: the information class (mostly basic); b5 high nibble 0xF: a short buffer. */
@@ -98,7 +89,7 @@ static void exec_query(fuzz_run *run, const fuzz_record *r)
 			          cm.AllocationProtect, cm.State, cm.Protect, cm.Type, mm.AllocationProtect,
 			          mm.State, mm.Protect, mm.Type);
 	}
-	expect_same(run, l, 4);
+	fuzz_expect_same(run, l, 4);
 	if (memcmp(c, m, sizeof c) || creturned != mreturned)
 		fuzz_fail(run, true, a[0], "nt_query class %llu: the buffers or return lengths differ",
 		          (unsigned long long)a[2]);
@@ -120,7 +111,7 @@ static void exec_access(fuzz_run *run, const fuzz_record *r)
 	if (l->core[0] != NTVM_STATUS_SUCCESS)
 		l->core[1] = cf, l->model[1] = mf;
 	memcpy(l->bytes, mbuf, n);
-	expect_same(run, l, 2);
+	fuzz_expect_same(run, l, 2);
 	if (access == NTVM_ACCESS_READ && memcmp(cbuf, mbuf, n))
 		fuzz_fail(run, false, 0, "nt_read: the bytes differ");
 }

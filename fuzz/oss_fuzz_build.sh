@@ -22,6 +22,7 @@ mkdir -p "$OUT" "$work"
 
 # The targets the harness declares: set(NTVM_FUZZ_TARGETS a b c ...)
 targets=$(sed -n 's/^set(NTVM_FUZZ_TARGETS \([^"]*\).*/\1/p' "$root/fuzz/CMakeLists.txt")
+targets=${NTVM_FUZZ_ONLY:-$targets} # one target only (scripts/afl.sh, scripts/repro.sh)
 [ -n "$targets" ] || { echo "oss_fuzz_build: no NTVM_FUZZ_TARGETS in fuzz/CMakeLists.txt" >&2; exit 1; }
 
 std="-std=c11 -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
@@ -91,12 +92,12 @@ for t in $targets; do
 			(cd "$stage" && find . -type f -print | zip -q -j "$OUT/${t}_seed_corpus.zip" -@) ;;
 		esac
 	done
-	[ -f "$root/fuzz/dict/$t.dict" ] && cp "$root/fuzz/dict/$t.dict" "$OUT/$t.dict"
+	if [ -f "$root/fuzz/dict/$t.dict" ]; then cp "$root/fuzz/dict/$t.dict" "$OUT/$t.dict"; fi
 	{
 		echo "[libfuzzer]"
 		echo "max_len = $(max_len "$t")"
 		echo "timeout = 10"
-		[ -f "$root/fuzz/dict/$t.dict" ] && echo "dict = $t.dict"
+		if [ -f "$root/fuzz/dict/$t.dict" ]; then echo "dict = $t.dict"; fi
 	} >"$OUT/$t.options"
 	echo "oss_fuzz_build: $t"
 done
