@@ -1,0 +1,18 @@
+# mk/scale.mk -- fuzzing at scale (docs/fuzzing-at-scale.md):
+#   make afl                AFL++ on every core (AFL_TARGET, AFL_CORES, AFL_SECONDS)
+#   make oss-fuzz-check     the OSS-Fuzz build script outside Docker, ASan and UBSan
+#   make nt-vs-wine         live differential fuzzing against Wine (NVW_SECONDS=600)
+#   make repro FILE=...     rebuild, reproduce, minimize a crash, print its trace
+.PHONY: afl oss-fuzz-check nt-vs-wine repro
+
+afl:
+	@scripts/afl.sh
+
+oss-fuzz-check:
+	@scripts/check-oss-fuzz-build.sh
+
+nt-vs-wine:
+	@scripts/nt_vs_wine.sh
+
+repro:
+	@scripts/repro.sh "$(FILE)"

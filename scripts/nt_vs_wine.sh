@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# nt_vs_wine.sh -- live differential fuzzing of ntvm against Wine 8.0
+# (fuzz/nt_vs_wine/): builds the recorder (make recorder) and the
+# nt_vs_wine program (clang, ASan+UBSan, into build/nt_vs_wine/), then runs
+# it on the nt_ops corpus.  Findings: build/nt_vs_wine/findings/*.trace.
+#
+#   NVW_SECONDS  how long (600)
+#   NVW_SEED     the mutation seed (the date by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=$root/build/nt_vs_wine
+obj=$out/obj
+mkdir -p "$obj" "$out/findings"
+
+[ -f build/mingw/ntvm-recorder.exe ] || make --no-print-directory recorder
+
+flags="-std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror
+ -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter"
+inc="-Icore/include -Icore/src -Ioracle -Ireference/trace -Ireference/recorder -Ifuzz -Ifuzz/nt_vs_wine"
+srcs=(core/src/*.c oracle/*.c reference/trace/*.c fuzz/decoder.c
+	reference/recorder/record.c reference/recorder/guard.c fuzz/nt_vs_wine/*.c)
+objs=()
+for s in "${srcs[@]}"; do
+	o=$obj/$(echo "$s" | tr '/' '_').o
+	if [ ! -f "$o" ] || [ "$s" -nt "$o" ]; then
+		# shellcheck disable=SC2086
+		clang $flags $inc -c "$s" -o "$o"
+	fi
+	objs+=("$o")
+done
+clang -fsanitize=address,undefined "${objs[@]}" -o "$out/nt_vs_wine"
+
+if command -v wine64 >/dev/null; then wine=$(command -v wine64)
+elif [ -x /usr/lib/wine/wine64 ]; then wine=/usr/lib/wine/wine64
+else wine=$(command -v wine); fi
+export NVW_WINE=$wine NVW_RECORDER=$root/build/mingw/ntvm-recorder.exe
+export WINEPREFIX=$root/build/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+rm -f "$out"/findings/*
+exec "$out/nt_vs_wine" --seconds "${NVW_SECONDS:-600}" --seed "${NVW_SEED:-$(date +%s)}" \
+	--out "$out/findings" corpus/nt_ops
