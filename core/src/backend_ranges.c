@@ -220,9 +220,21 @@ static void split_at(struct ntvm__branges *t, uint64_t address)
 	link(t, take_spare(t), address, end, n->effective, n->mmio);
 }
 
+static void remove_node(struct ntvm__branges *t, struct ntvm__brange *n)
+{
+	bool done = false;
+	t->pages -= (n->end - n->start) >> NTVM__PAGE_SHIFT;
+	t->root = remove_at(t->root, n->start, &done);
+	give_back(t, n);
+}
+
 void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 {
 	struct ntvm__brange *n = find_le(t->root, start);
+	if (n && n->start == start && n->end == end) {
+		remove_node(t, n); /* the usual case: exactly one mapped run */
+		return;
+	}
 	if (n && n->start < start && n->end > end) {
 		split_at(t, end); /* a hole inside one range: the only split needed */
 		n->end = start;
@@ -239,10 +251,7 @@ void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 			n->start = end; /* stays between its neighbours: the order holds */
 			break;
 		}
-		t->pages -= (n->end - n->start) >> NTVM__PAGE_SHIFT;
-		bool done = false;
-		t->root = remove_at(t->root, n->start, &done);
-		give_back(t, n);
+		remove_node(t, n);
 	}
 }
 
