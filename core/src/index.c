@@ -65,15 +65,26 @@ static struct ntvm__res *rebalance(struct ntvm__res *n)
 	return n;
 }
 
-/* The unwinding of one insert or removal.  pending is the node whose
- * gap_before changed before the walk (the successor, always on the path);
- * once it is refreshed and a subtree comes out with its old height and
+static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base);
+
+/* One insert or removal, in a single descent.  On the way down prev and next
+ * track the nearest ancestors left and right of the node's key; at the
+ * bottom the gaps around the node are set and pending is the successor,
+ * whose gap_before changed (always on the unwinding path: an ancestor, or on
+ * removal the minimum of the right subtree, which takes the node's place).
+ * Once pending is refreshed and a subtree comes out with its old height and
  * max_gap, nothing above it changes and the rest of the unwinding only
  * returns. */
 struct walk {
+	const struct ntvm__res *prev, *next;
 	const struct ntvm__res *pending;
 	bool done;
 };
+
+static uint64_t end_or_min(const struct ntvm__res *prev)
+{
+	return prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS;
+}
 
 /* Rebalance t after a change below it; h and g are the subtree's height and
  * max_gap before the change. */
@@ -89,12 +100,20 @@ static struct ntvm__res *retrace(struct walk *w, struct ntvm__res *t, struct ntv
 
 static struct ntvm__res *insert_at(struct walk *w, struct ntvm__res *t, struct ntvm__res *node)
 {
-	if (t == NULL)
+	if (t == NULL) {
+		node->gap_before = node->max_gap = gap_granules(end_or_min(w->prev), node->base);
+		if (w->next)
+			((struct ntvm__res *) w->next)->gap_before = gap_granules(ntvm__res_end(node), w->next->base);
+		w->pending = w->next;
 		return node;
-	if (node->base < t->base)
+	}
+	if (node->base < t->base) {
+		w->next = t;
 		t->left = insert_at(w, t->left, node);
-	else
+	} else {
+		w->prev = t;
 		t->right = insert_at(w, t->right, node);
+	}
 	if (w->done)
 		return t;
 	int h = t->height;
@@ -113,24 +132,40 @@ static struct ntvm__res *remove_min(struct ntvm__res *t, struct ntvm__res **min)
 	return rebalance(t);
 }
 
+/* Take t (the node to remove) out of its subtree, setting its successor's gap. */
+static struct ntvm__res *remove_here(struct walk *w, struct ntvm__res *t)
+{
+	struct ntvm__res *l = t->left, *r = t->right, *min;
+	int h = t->height;
+	uint32_t g = t->max_gap;
+	const struct ntvm__res *prev = l ? ntvm__index_last(l) : w->prev;
+	if (r == NULL) {
+		if (w->next)
+			((struct ntvm__res *) w->next)->gap_before = gap_granules(end_or_min(prev), w->next->base);
+		w->pending = w->next;
+		return retrace(w, t, l, h, g);
+	}
+	r = remove_min(r, &min);
+	min->gap_before = gap_granules(end_or_min(prev), min->base);
+	min->left = l;
+	min->right = r;
+	return retrace(w, min, rebalance(min), h, g);
+}
+
 static struct ntvm__res *remove_at(struct walk *w, struct ntvm__res *t, const struct ntvm__res *node)
 {
 	if (t == NULL)
 		return NULL;
+	if (node->base == t->base)
+		return remove_here(w, t);
 	int h = t->height;
 	uint32_t g = t->max_gap;
 	if (node->base < t->base) {
+		w->next = t;
 		t->left = remove_at(w, t->left, node);
-	} else if (node->base > t->base) {
-		t->right = remove_at(w, t->right, node);
 	} else {
-		struct ntvm__res *l = t->left, *r = t->right, *min;
-		if (r == NULL)
-			return retrace(w, t, l, h, g);
-		r = remove_min(r, &min);
-		min->left = l;
-		min->right = r;
-		return retrace(w, min, rebalance(min), h, g);
+		w->prev = t;
+		t->right = remove_at(w, t->right, node);
 	}
 	if (w->done)
 		return t;
@@ -231,22 +266,11 @@ static void set_gap(ntvm *vm, struct ntvm__res *node)
 	refresh_path(vm->root, node->base);
 }
 
-/* The gaps around the node are set before it goes in or out.  Its
- * successor is always on the path the recursion unwinds through (an
- * ancestor of the new leaf; on removal an ancestor of the node or the
- * minimum of its right subtree, which takes its place), so the rebalancing
- * there recomputes every max_gap that changed: one descent besides the two
- * neighbour lookups. */
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 {
-	struct ntvm__res *prev = ntvm__index_le(vm->root, node->base);
-	struct ntvm__res *next = ntvm__index_gt(vm->root, node->base);
 	node->left = node->right = NULL;
 	node->height = 1;
-	node->gap_before = node->max_gap = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, node->base);
-	if (next)
-		next->gap_before = gap_granules(ntvm__res_end(node), next->base);
-	struct walk w = { next, false };
+	struct walk w = { 0 };
 	vm->root = insert_at(&w, vm->root, node);
 }
 
@@ -254,11 +278,7 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 {
 	if (vm->hint == node)
 		vm->hint = NULL;
-	struct ntvm__res *prev = node->base ? ntvm__index_le(vm->root, node->base - 1) : NULL;
-	struct ntvm__res *next = ntvm__index_gt(vm->root, node->base);
-	if (next)
-		next->gap_before = gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, next->base);
-	struct walk w = { next, false };
+	struct walk w = { 0 };
 	vm->root = remove_at(&w, vm->root, node);
 	node->left = node->right = NULL;
 }
