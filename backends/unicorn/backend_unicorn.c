@@ -90,6 +90,7 @@ static void ucb_unmap(void *ctx, uint64_t address, uint64_t size)
 		keep[n++] = (struct ucb_region){ end, hi->start + hi->size - end,
 			                         hi->host ? hi->host + (end - hi->start) : NULL,
 			                         hi->prot, hi->mmio };
+	(void)uc_ctl_remove_cache(b->uc, address, end);
 	(void)uc_mem_unmap(b->uc, address, size);
 	for (size_t i = first; i < last; i++)
 		release_part(&b->regs[i], address, end);
@@ -160,6 +161,9 @@ static int ucb_protect(void *ctx, uint64_t address, uint64_t size, ntvm_perm eff
 	n = ucb_merge(pieces, n);
 	bool ok = ucb_replace(b, first, last - first, pieces, n);
 	free(pieces);
+	/* code translated while the pages were executable must not run on */
+	if (ok)
+		(void)uc_ctl_remove_cache(b->uc, address, end);
 	return ok ? 0 : -1;
 }
 
