@@ -6,7 +6,7 @@ SHELL := /bin/bash
 .PHONY: all deps configure build test release clean
 
 deps:
-	@scripts/install-deps.sh build headers
+	@scripts/install-deps.sh build headers unicorn
 
 configure: deps
 	@cmake --preset dev >/dev/null
