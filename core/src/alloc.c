@@ -30,6 +30,7 @@ static void account_new(ntvm *vm, struct ntvm__res *r)
 	vm->stats.reservation_count++;
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r);
 	ntvm__index_insert(vm, r);
+	vm->hint = r; /* the next call is most likely about the new reservation */
 }
 
 ntvm_status ntvm_allocate_at(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm perm,
