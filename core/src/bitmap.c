@@ -50,19 +50,40 @@ uint64_t ntvm__bitmap_count(const uint64_t *map, uint64_t start, uint64_t count)
 	return total;
 }
 
+/* First word in [w, end_w) that holds a bit equal to value, or end_w: eight
+ * words per step (one OR/AND of them, then one test), for the long uniform
+ * runs of a sparse terabyte reservation. */
+static uint64_t find_word(const uint64_t *map, uint64_t w, uint64_t end_w, bool value)
+{
+	uint64_t skip = value ? 0 : ~0ull;
+	for (; w + 8 <= end_w; w += 8) {
+		const uint64_t *p = map + w;
+		uint64_t any = value ? (p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])
+		                     : (p[0] & p[1] & p[2] & p[3] & p[4] & p[5] & p[6] & p[7]);
+		if (any != skip)
+			break;
+	}
+	while (w < end_w && map[w] == skip)
+		w++;
+	return w;
+}
+
 uint64_t ntvm__bitmap_find(const uint64_t *map, uint64_t start, uint64_t end, bool value)
 {
 	if (start >= end)
 		return end;
-	uint64_t found = end;
-	FOR_EACH_WORD_PIECE(start, end - start, {
-		uint64_t bits = (value ? map[w_] : ~map[w_]) & mask_;
-		if (bits) {
-			found = w_ * 64 + (uint64_t) __builtin_ctzll(bits);
-			break;
-		}
-	});
-	return found;
+	uint64_t flip = value ? 0 : ~0ull;
+	uint64_t w = start / 64, last_w = (end - 1) / 64;
+	uint64_t bits = (map[w] ^ flip) & (~0ull << (start % 64));
+	if (w < last_w && bits == 0) {
+		w = find_word(map, w + 1, last_w, value);
+		bits = map[w] ^ flip;
+	}
+	if (w == last_w && end % 64)
+		bits &= (1ull << (end % 64)) - 1;
+	if (bits == 0)
+		return end;
+	return w * 64 + (uint64_t) __builtin_ctzll(bits);
 }
 
 /* 64 bits of src starting at bit pos; bits past the array read as 0. */
