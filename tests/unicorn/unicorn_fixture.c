@@ -83,6 +83,8 @@ struct fx_run fx_run(struct fx *f, uint64_t start, size_t length, uint64_t targe
 	uint8_t scratch[64] = { 0 };
 	size_t size = f->fault.size < sizeof scratch ? f->fault.size : sizeof scratch;
 	r.pc = f->fault.pc;
+	CHECK(f->fault.pending);
+	CHECK_EQ_U64(ntvm_unicorn_access_of_error(r.err), access);
 	r.status = ntvm_unicorn_take_fault(f->vm, &f->fault, &r.fault_address);
 	r.twin_status = ntvm_nt_access(f->twin, address,
 	                               access == NTVM_ACCESS_EXECUTE ? NULL : scratch, size, access,
