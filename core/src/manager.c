@@ -165,7 +165,9 @@ ntvm_status ntvm__locate(const ntvm *vm, uint64_t address, uint64_t size,
 	if (r == NULL)
 		return address < NTVM_MIN_ADDRESS || address + size - 1 > vm->max_address ? NTVM_E_OUT_OF_RANGE
 		                                                                          : NTVM_E_NOT_RESERVED;
-	if (address + size > ntvm__res_end(r))
+	/* r contains address, so the subtraction cannot wrap; address + size
+	 * could (a range ending exactly at 2^64 wraps to 0). */
+	if (size > ntvm__res_end(r) - address)
 		return NTVM_E_SPANS_REGIONS;
 	*out = r;
 	return NTVM_OK;

@@ -128,6 +128,13 @@ TEST(commit_failures_change_nothing)
 	CHECK_FAILS_UNCHANGED(vm, ntvm_decommit(vm, BASE + 0x20000, PG), NTVM_E_NOT_RESERVED);
 	CHECK_FAILS_UNCHANGED(vm, ntvm_decommit(vm, BASE + 0xF000, 0x2000), NTVM_E_SPANS_REGIONS);
 	CHECK_FAILS_UNCHANGED(vm, ntvm_decommit(vm, 0x7FFFFFFFF000ull, PG), NTVM_E_OUT_OF_RANGE);
+	/* Ranges ending exactly at 2^64: address + size wraps to 0 and once slipped
+	 * past the end-of-reservation check (fuzz finding, corpus/regression/core_ops). */
+	CHECK_FAILS_UNCHANGED(vm, ntvm_commit(vm, BASE, 0 - BASE, NTVM_PERM_RW), NTVM_E_SPANS_REGIONS);
+	CHECK_FAILS_UNCHANGED(vm, ntvm_decommit(vm, BASE, 0 - BASE), NTVM_E_SPANS_REGIONS);
+	CHECK_FAILS_UNCHANGED(vm, ntvm_protect(vm, BASE + 0x2000, 0 - (BASE + 0x2000), NTVM_PERM_RW, NULL),
+	                      NTVM_E_SPANS_REGIONS);
+	CHECK_FAILS_UNCHANGED(vm, ntvm_release(vm, BASE, 0 - BASE), NTVM_E_SPANS_REGIONS);
 	ntvm_destroy(vm);
 }
 
