@@ -78,7 +78,13 @@ typedef struct ntvm_unicorn_fault {
 	uint64_t address; /* what unicorn reported */
 	size_t size;
 	uint64_t pc;      /* the instruction that faulted: restart there */
-	uc_hook hooks[2];
+	/* the data access the current instruction made last (whole, before
+	 * unicorn splits an access that crosses a page into pieces) */
+	bool have_last;
+	uint32_t last_access;
+	uint64_t last_address;
+	size_t last_size;
+	uc_hook hooks[3];
 } ntvm_unicorn_fault;
 
 /*
@@ -86,8 +92,11 @@ typedef struct ntvm_unicorn_fault {
  * lets unicorn stop (uc_emu_start returns UC_ERR_*_UNMAPPED / *_PROT), and
  * a UC_HOOK_CODE hook that follows the current instruction: unicorn 2.0.1
  * leaves the PC at the start of the translation block after a memory fault,
- * so fault->pc is the only reliable restart address.  The code hook costs
- * a callback per instruction.
+ * so fault->pc is the only reliable restart address.  A UC_HOOK_MEM_READ/
+ * WRITE hook keeps the instruction's whole data access: for an access that
+ * crosses a page unicorn reports a piece of it (e.g. the last byte), and the
+ * status must be computed from the start, as ntvm_nt_access does.  The
+ * hooks cost a callback per instruction and per data access.
  */
 uc_err ntvm_unicorn_watch_faults(uc_engine *uc, ntvm_unicorn_fault *fault);
 

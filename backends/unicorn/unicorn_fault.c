@@ -101,6 +101,11 @@ static bool record_fault(uc_engine *uc, uc_mem_type type, uint64_t address, int 
 	fault->access = ntvm_unicorn_access_of_type(type);
 	fault->address = address;
 	fault->size = size > 0 ? (size_t)size : 1;
+	if (fault->have_last && fault->last_access == fault->access &&
+	    fault->last_address <= address && address - fault->last_address < fault->last_size) {
+		fault->address = fault->last_address;
+		fault->size = fault->last_size;
+	}
 	if (fault->access == NTVM_ACCESS_EXECUTE)
 		fault->pc = address;
 	return false;
@@ -110,6 +115,17 @@ static void follow_pc(uc_engine *uc, uint64_t address, uint32_t size, void *user
 {
 	ntvm_unicorn_fault *fault = user;
 	fault->pc = address;
+	fault->have_last = false;
+}
+
+static void follow_access(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+                          int64_t value, void *user)
+{
+	ntvm_unicorn_fault *fault = user;
+	fault->have_last = true;
+	fault->last_access = ntvm_unicorn_access_of_type(type);
+	fault->last_address = address;
+	fault->last_size = size > 0 ? (size_t)size : 1;
 }
 
 uc_err ntvm_unicorn_watch_faults(uc_engine *uc, ntvm_unicorn_fault *fault)
@@ -120,8 +136,16 @@ uc_err ntvm_unicorn_watch_faults(uc_engine *uc, ntvm_unicorn_fault *fault)
 	if (err != UC_ERR_OK)
 		return err;
 	err = uc_hook_add(uc, &fault->hooks[1], UC_HOOK_CODE, (void *)follow_pc, fault, 1, 0);
-	if (err != UC_ERR_OK)
+	if (err != UC_ERR_OK) {
 		(void)uc_hook_del(uc, fault->hooks[0]);
+		return err;
+	}
+	err = uc_hook_add(uc, &fault->hooks[2], UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+	                  (void *)follow_access, fault, 1, 0);
+	if (err != UC_ERR_OK) {
+		(void)uc_hook_del(uc, fault->hooks[1]);
+		(void)uc_hook_del(uc, fault->hooks[0]);
+	}
 	return err;
 }
 

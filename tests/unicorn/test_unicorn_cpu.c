@@ -218,7 +218,36 @@ TEST(mmio_hits_the_callbacks)
 	fx_close(&f);
 }
 
+/* An 8-byte access across a page boundary faults at the second page's
+ * first byte, as ntvm_nt_access says; a store leaves its first bytes
+ * written in both (unicorn stores them; ntvm_nt_access moves the bytes
+ * before the fault). */
+TEST(straddling_access_faults_at_the_second_page)
+{
+	struct fx f;
+	CHECK(fx_open(&f, 0, false));
+	uint64_t ld = fx_code(&f, load, sizeof load), st = fx_code(&f, store, sizeof store);
+	uint64_t data = fx_alloc(&f, 0x3000, NTVM_PAGE_READWRITE);
+	CHECK_EQ_U64(fx_protect(&f, data + 0x1000, 0x1000, NTVM_PAGE_NOACCESS), NTVM_STATUS_SUCCESS);
+	CHECK_EQ_U64(fx_protect(&f, data + 0x2000, 0x1000, NTVM_PAGE_READWRITE | NTVM_PAGE_GUARD),
+	             NTVM_STATUS_SUCCESS);
+	struct fx_run r = fx_run(&f, ld, sizeof load, data + 0xffc, 0);
+	check_fault(&r, NTVM_STATUS_ACCESS_VIOLATION, data + 0x1000);
+	r = fx_run(&f, st, sizeof store, data + 0xffc, ~0ull);
+	check_fault(&r, NTVM_STATUS_ACCESS_VIOLATION, data + 0x1000);
+	uint32_t low = 1, twin_low = 2;
+	CHECK_EQ_U64(ntvm_read(f.vm, data + 0xffc, &low, 4, NULL), NTVM_OK);
+	CHECK_EQ_U64(ntvm_read(f.twin, data + 0xffc, &twin_low, 4, NULL), NTVM_OK);
+	CHECK_EQ_U64(low, twin_low);
+	CHECK_EQ_U64(fx_protect(&f, data + 0x1000, 0x1000, NTVM_PAGE_READWRITE), NTVM_STATUS_SUCCESS);
+	r = fx_run(&f, ld, sizeof load, data + 0x1ffc, 0);
+	check_fault(&r, NTVM_STATUS_GUARD_PAGE_VIOLATION, data + 0x2000);
+	CHECK_EQ_U64(fx_run(&f, r.pc, sizeof load, data + 0x1ffc, 0).err, UC_ERR_OK);
+	fx_close(&f);
+}
+
 TEST_MAIN(TEST_CASE(committed_read_write), TEST_CASE(guard_faults_once_then_retry_succeeds),
           TEST_CASE(noaccess_and_readonly_fault), TEST_CASE(dep_blocks_execution_until_protect),
           TEST_CASE(dep_off_executes_readable_pages), TEST_CASE(protect_changes_what_the_cpu_sees),
-          TEST_CASE(decommit_and_release_fault), TEST_CASE(mmio_hits_the_callbacks))
+          TEST_CASE(decommit_and_release_fault), TEST_CASE(mmio_hits_the_callbacks),
+          TEST_CASE(straddling_access_faults_at_the_second_page))

@@ -81,6 +81,7 @@ struct fx_run fx_run(struct fx *f, uint64_t start, size_t length, uint64_t targe
 	uint32_t access = f->fault.access;
 	uint64_t address = f->fault.address;
 	uint8_t scratch[64] = { 0 };
+	memcpy(scratch, &value, sizeof value); /* what a store writes */
 	size_t size = f->fault.size < sizeof scratch ? f->fault.size : sizeof scratch;
 	r.pc = f->fault.pc;
 	CHECK(f->fault.pending);
