@@ -3,7 +3,8 @@
  * decommits and commits on a 16-page block, each followed by a real CPU
  * load, store or jump into the block.  Whatever unicorn does (fault or not)
  * must be what ntvm_nt_access does on the twin manager: same status, same
- * fault address, same bytes afterwards.
+ * fault address, same bytes afterwards.  After each step unicorn's own
+ * region list must map exactly the committed pages with their protection.
  */
 #include "unicorn_fixture.h"
 
@@ -87,6 +88,44 @@ static void access_once(struct fx *f, uint64_t base, uint64_t ld, uint64_t st)
 	CHECK_EQ_U64(a, b);
 }
 
+/* The UC_PROT_* a committed page of permission perm must have in unicorn
+ * (DEP on): guard and no access are NONE, write or execute imply read. */
+static uint32_t expected_prot(ntvm_perm perm)
+{
+	if (perm & NTVM_PERM_GUARD)
+		return UC_PROT_NONE;
+	uint32_t prot = UC_PROT_NONE;
+	if (perm & NTVM_PERM_ACCESS_MASK)
+		prot |= UC_PROT_READ;
+	if (perm & NTVM_PERM_WRITE)
+		prot |= UC_PROT_WRITE;
+	if (perm & NTVM_PERM_EXEC)
+		prot |= UC_PROT_EXEC;
+	return prot;
+}
+
+/* Unicorn's own region list maps exactly the committed pages of the block,
+ * each with the protection its permission asks for. */
+static void check_unicorn_layout(struct fx *f, uint64_t base)
+{
+	uc_mem_region *regions;
+	uint32_t count;
+	CHECK_EQ_U64(uc_mem_regions(f->uc, &regions, &count), UC_ERR_OK);
+	for (uint64_t page = base; page < base + 0x10000; page += NTVM_PAGE_SIZE) {
+		const uc_mem_region *hit = NULL;
+		for (uint32_t i = 0; i < count; i++)
+			if (regions[i].begin <= page && page <= regions[i].end)
+				hit = &regions[i];
+		ntvm_region_info info;
+		CHECK_EQ_U64(ntvm_region_info_at(f->vm, page, &info), NTVM_OK);
+		CHECK_EQ_U64(hit != NULL, info.is_committed);
+		if (hit && info.is_committed)
+			CHECK_EQ_U64(hit->perms, expected_prot(info.perm));
+	}
+	uc_free(regions);
+	CHECK_EQ_U64(count, ntvm_unicorn_region_count(&f->backend));
+}
+
 TEST(random_layouts_fault_like_ntvm_nt_access)
 {
 	struct fx f;
@@ -96,6 +135,7 @@ TEST(random_layouts_fault_like_ntvm_nt_access)
 	for (int i = 0; i < 1000; i++) {
 		change_layout(&f, base);
 		access_once(&f, base, ld, st);
+		check_unicorn_layout(&f, base);
 	}
 	for (int k = 0; k < 3; k++) {
 		printf("  %s: %d ok, %d access violations, %d guard faults\n",
