@@ -246,8 +246,52 @@ TEST(straddling_access_faults_at_the_second_page)
 	fx_close(&f);
 }
 
+/* ntvm_set_dep re-protects the committed pages through the backend: the
+ * CPU follows in both directions. */
+TEST(dep_switch_reaches_the_cpu)
+{
+	struct fx f;
+	CHECK(fx_open(&f, 0, false));
+	uint64_t page = fx_alloc(&f, 0x1000, NTVM_PAGE_READWRITE);
+	fx_poke(&f, page, mov7, sizeof mov7);
+	struct fx_run r = fx_run(&f, page, sizeof mov7, 0, 0);
+	check_fault(&r, NTVM_STATUS_ACCESS_VIOLATION, page);
+	ntvm_set_dep(f.vm, false);
+	ntvm_set_dep(f.twin, false);
+	CHECK_EQ_U64(fx_run(&f, page, sizeof mov7, 0, 0).err, UC_ERR_OK);
+	CHECK_EQ_U64(fx_rax(&f), 7);
+	ntvm_set_dep(f.vm, true);
+	ntvm_set_dep(f.twin, true);
+	r = fx_run(&f, page, sizeof mov7, 0, 0);
+	check_fault(&r, NTVM_STATUS_ACCESS_VIOLATION, page);
+	fx_close(&f);
+}
+
+/* At the region limit a new commit fails with NTVM_E_BACKEND and leaves
+ * nothing behind; an MMIO map too. */
+TEST(allocation_at_the_region_limit_fails_cleanly)
+{
+	struct fx f;
+	CHECK(fx_open(&f, 2, false));
+	CHECK(ntvm_allocate(f.vm, 0x1000, NTVM_PERM_RW, false, 0, NTVM_KIND_PRIVATE) != 0);
+	CHECK(ntvm_allocate(f.vm, 0x1000, NTVM_PERM_RW, false, 0, NTVM_KIND_PRIVATE) != 0);
+	ntvm_stats before, after;
+	ntvm_get_stats(f.vm, &before);
+	CHECK_EQ_U64(ntvm_allocate_at(f.vm, 0x200000000ull, 0x1000, NTVM_PERM_RW, false,
+	                              NTVM_KIND_PRIVATE), NTVM_E_BACKEND);
+	CHECK_EQ_U64(ntvm_allocate_mmio(f.vm, 0x210000000ull, 0x1000, NULL, NULL, NULL),
+	             NTVM_E_BACKEND);
+	ntvm_get_stats(f.vm, &after);
+	CHECK_EQ_U64(after.committed_bytes, before.committed_bytes);
+	CHECK_EQ_U64(after.reservation_count, before.reservation_count);
+	CHECK_EQ_U64(ntvm_unicorn_region_count(&f.backend), 2);
+	fx_close(&f);
+}
+
 TEST_MAIN(TEST_CASE(committed_read_write), TEST_CASE(guard_faults_once_then_retry_succeeds),
           TEST_CASE(noaccess_and_readonly_fault), TEST_CASE(dep_blocks_execution_until_protect),
           TEST_CASE(dep_off_executes_readable_pages), TEST_CASE(protect_changes_what_the_cpu_sees),
           TEST_CASE(decommit_and_release_fault), TEST_CASE(mmio_hits_the_callbacks),
-          TEST_CASE(straddling_access_faults_at_the_second_page))
+          TEST_CASE(straddling_access_faults_at_the_second_page),
+          TEST_CASE(dep_switch_reaches_the_cpu),
+          TEST_CASE(allocation_at_the_region_limit_fails_cleanly))
