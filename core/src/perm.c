@@ -48,13 +48,18 @@ bool ntvm_perm_from_page(uint32_t page_protect, ntvm_perm *out)
 
 uint32_t ntvm_perm_to_page(ntvm_perm perm)
 {
-	ntvm_perm base = perm & (ntvm_perm) ~PERM_MODIFIERS;
-	uint32_t page = 0;
-	for (int bit = 0; bit < 8; bit++)
-		if (base_perms[bit] == base)
-			page = 1u << bit;
-	if (page == 0)
-		return 0;
+	uint32_t page;
+	switch ((ntvm_perm) (perm & (ntvm_perm) ~PERM_MODIFIERS)) { /* base_perms inverted */
+	case NTVM_PERM_NONE: page = NTVM_PAGE_NOACCESS; break;
+	case NTVM_PERM_READ: page = NTVM_PAGE_READONLY; break;
+	case NTVM_PERM_RW: page = NTVM_PAGE_READWRITE; break;
+	case NTVM_PERM_RW | NTVM_PERM_WRITECOPY: page = NTVM_PAGE_WRITECOPY; break;
+	case NTVM_PERM_EXEC: page = NTVM_PAGE_EXECUTE; break;
+	case NTVM_PERM_RX: page = NTVM_PAGE_EXECUTE_READ; break;
+	case NTVM_PERM_RWX: page = NTVM_PAGE_EXECUTE_READWRITE; break;
+	case NTVM_PERM_RWX | NTVM_PERM_WRITECOPY: page = NTVM_PAGE_EXECUTE_WRITECOPY; break;
+	default: return 0;
+	}
 	if (perm & NTVM_PERM_GUARD)
 		page |= NTVM_PAGE_GUARD;
 	if (perm & NTVM_PERM_NOCACHE)
