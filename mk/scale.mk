@@ -3,7 +3,9 @@
 #   make oss-fuzz-check     the OSS-Fuzz build script outside Docker, ASan and UBSan
 #   make nt-vs-wine         live differential fuzzing against Wine (NVW_SECONDS=600)
 #   make repro FILE=...     rebuild, reproduce, minimize a crash, print its trace
-.PHONY: afl oss-fuzz-check nt-vs-wine repro
+#   make reference-fuzz     corpus/nt_ops as scripts (reference/fuzz-scripts) and, where
+#                           ntvm and Wine agree, Wine recordings (reference/fuzz-recordings)
+.PHONY: afl oss-fuzz-check nt-vs-wine repro reference-fuzz
 
 afl:
 	@scripts/afl.sh
@@ -16,3 +18,6 @@ nt-vs-wine:
 
 repro:
 	@scripts/repro.sh "$(FILE)"
+
+reference-fuzz:
+	@scripts/nt_vs_wine.sh --export

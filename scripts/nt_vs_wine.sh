@@ -6,6 +6,11 @@
 #
 #   NVW_SECONDS  how long (600)
 #   NVW_SEED     the mutation seed (the date by default)
+#
+# scripts/nt_vs_wine.sh --export (make reference-fuzz): no fuzzing; the first
+# REFERENCE_FUZZ_MAX (100) corpus/nt_ops inputs in name order become scripts in
+# reference/fuzz-scripts/ and, where ntvm and Wine agree, Wine recordings in
+# reference/fuzz-recordings/ (disagreements: build/nt_vs_wine/export-findings/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -36,6 +41,12 @@ elif [ -x /usr/lib/wine/wine64 ]; then wine=/usr/lib/wine/wine64
 else wine=$(command -v wine); fi
 export NVW_WINE=$wine NVW_RECORDER=$root/build/mingw/ntvm-recorder.exe
 export WINEPREFIX=$root/build/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+if [ "${1:-}" = --export ]; then
+	rm -rf reference/fuzz-scripts reference/fuzz-recordings "$out/export-findings"
+	mkdir -p reference/fuzz-scripts reference/fuzz-recordings "$out/export-findings"
+	exec "$out/nt_vs_wine" --scripts reference/fuzz-scripts --recordings reference/fuzz-recordings \
+		--max "${REFERENCE_FUZZ_MAX:-100}" --out "$out/export-findings" corpus/nt_ops
+fi
 rm -f "$out"/findings/*
 exec "$out/nt_vs_wine" --seconds "${NVW_SECONDS:-600}" --seed "${NVW_SEED:-$(date +%s)}" \
 	--out "$out/findings" corpus/nt_ops

@@ -6,6 +6,8 @@
  * ntvm's results in comments.
  *
  *   nt_vs_wine [--seconds N] [--seed N] [--out DIR] CORPUS_DIR...
+ *   nt_vs_wine --scripts DIR --recordings DIR [--max N] [--out DIR] CORPUS_DIR
+ *              (make reference-fuzz: see export_corpus)
  *
  * A corpus file is first run as it is, then the loop mutates random corpus
  * files (byte flips, record copies, random records).  Every 30 s and at the
@@ -28,6 +30,7 @@
 struct corpus {
 	uint8_t (*data)[MAX_INPUT];
 	size_t *size, n, cap;
+	char (*name)[64]; /* the file's base name */
 };
 
 struct kind { char key[160]; unsigned count; };
@@ -47,9 +50,12 @@ static void corpus_add(struct corpus *c, const char *path)
 		c->cap = c->cap ? c->cap * 2 : 1024;
 		c->data = realloc(c->data, c->cap * sizeof *c->data);
 		c->size = realloc(c->size, c->cap * sizeof *c->size);
-		if (!c->data || !c->size)
+		c->name = realloc(c->name, c->cap * sizeof *c->name);
+		if (!c->data || !c->size || !c->name)
 			exit(2);
 	}
+	const char *base = strrchr(path, '/');
+	snprintf(c->name[c->n], sizeof c->name[0], "%s", base ? base + 1 : path);
 	c->size[c->n] = fread(c->data[c->n], 1, MAX_INPUT, f);
 	fclose(f);
 	c->n++;
@@ -198,7 +204,8 @@ static void finding(struct stats *st, const char *out, const char *wine_text, co
 	fclose(f);
 }
 
-static void compare(struct stats *st, const char *out, const char *script, const char *wine_text)
+/* 1 if both recordings agree, 0 if a difference was written as a finding. */
+static int compare(struct stats *st, const char *out, const char *script, const char *wine_text)
 {
 	char why[700], comment[2048], key[160], a[512], b[512];
 	char *ntvm_text = nvw_record_ntvm(script, why, sizeof why);
@@ -231,8 +238,9 @@ static void compare(struct stats *st, const char *out, const char *script, const
 		}
 		st->wine_errors += wine_err;
 		free(ntvm_text);
-		return;
+		return 0;
 	}
+	unsigned long before = st->diffs;
 	if (ntvm_trace_parse(wine_text, strlen(wine_text), "wine", &w, &err) != 0 ||
 	    ntvm_trace_parse(ntvm_text, strlen(ntvm_text), "ntvm", &n, &err) != 0 ||
 	    w->nstmts != n->nstmts) {
@@ -262,6 +270,7 @@ static void compare(struct stats *st, const char *out, const char *script, const
 	ntvm_trace_free(w);
 	ntvm_trace_free(n);
 	free(ntvm_text);
+	return st->diffs == before;
 }
 
 /* Wine died or did not answer: the script is kept as hang-N.trace. */
@@ -279,6 +288,73 @@ static void timed_out(struct stats *st, const char *out, const char *script)
 		        script);
 		fclose(f);
 	}
+}
+
+static void write_text(const char *dir, const char *name, const char *head, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.trace", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(head, f);
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/*
+ * --export: every corpus input once, in name order, as a script in
+ * scripts_dir and -- when ntvm and Wine agree on it -- Wine's recording in
+ * recordings_dir (the inputs they disagree on are findings instead, so the
+ * recordings replay cleanly).  At most max inputs.
+ */
+static int export_corpus(struct corpus *c, struct stats *st, struct nvw_wine *w, const char *out,
+                         const char *scripts_dir, const char *recordings_dir, size_t max)
+{
+	size_t kept = 0, tried = 0, *order = malloc(c->n * sizeof *order);
+	uint8_t input[MAX_INPUT];
+
+	if (!order)
+		return 2;
+	for (size_t k = 0; k < c->n; k++) /* name order (insertion sort: a few thousand names) */
+		for (size_t j = k;; j--) {
+			if (j == 0 || strcmp(c->name[order[j - 1]], c->name[k]) <= 0) {
+				memmove(order + j + 1, order + j, (k - j) * sizeof *order);
+				order[j] = k;
+				break;
+			}
+		}
+	for (size_t o = 0; o < c->n && tried < max; o++) {
+		size_t k = order[o];
+		size_t nstmts = 0, dropped = 0;
+		char *answer = NULL, *script;
+		char head[256];
+		memcpy(input, c->data[k], c->size[k]);
+		if (c->size[k] == 0)
+			continue;
+		input[0] = 1;
+		script = nvw_script(input, c->size[k], &nstmts, &dropped);
+		if (!script)
+			continue;
+		tried++;
+		snprintf(head, sizeof head, "# corpus/nt_ops/%s as a script (fuzz/nt_vs_wine/script.c)\n",
+		         c->name[k]);
+		write_text(scripts_dir, c->name[k], head, script);
+		if (nvw_wine_record(w, script, TIMEOUT_MS, &answer) != 0)
+			timed_out(st, out, script);
+		else if (compare(st, out, script, answer)) {
+			write_text(recordings_dir, c->name[k], head, answer);
+			kept++;
+		}
+		free(answer);
+		free(script);
+	}
+	printf("export: %zu scripts in %s, %zu recordings in %s (the rest differ: %s)\n", tried,
+	       scripts_dir, kept, recordings_dir, out);
+	free(order);
+	return 0;
 }
 
 static double since(const struct timespec *t0)
@@ -302,7 +378,8 @@ int main(int argc, char **argv)
 	static struct corpus c;
 	static struct stats st;
 	struct nvw_wine w = { 0 };
-	const char *out = "build/nt_vs_wine/findings";
+	const char *out = "build/nt_vs_wine/findings", *scripts_dir = NULL, *recordings_dir = NULL;
+	size_t max_export = 100;
 	double seconds = 600, last = 0;
 	struct timespec t0;
 	uint8_t input[MAX_INPUT];
@@ -315,12 +392,24 @@ int main(int argc, char **argv)
 			rng_state ^= strtoull(argv[i + 1], NULL, 0) * 0x2545f4914f6cdd1dull;
 		else if (!strcmp(argv[i], "--out"))
 			out = argv[i + 1];
+		else if (!strcmp(argv[i], "--scripts"))
+			scripts_dir = argv[i + 1];
+		else if (!strcmp(argv[i], "--recordings"))
+			recordings_dir = argv[i + 1];
+		else if (!strcmp(argv[i], "--max"))
+			max_export = (size_t)strtoull(argv[i + 1], NULL, 0);
 	}
 	for (; i < argc; i++)
 		corpus_dir(&c, argv[i]);
 	if (c.n == 0) {
 		fprintf(stderr, "usage: nt_vs_wine [--seconds N] [--seed N] [--out DIR] CORPUS...\n");
 		return 2;
+	}
+	if (scripts_dir && recordings_dir) {
+		int rc = export_corpus(&c, &st, &w, out, scripts_dir, recordings_dir, max_export);
+		nvw_wine_stop(&w);
+		free(w.buf);
+		return rc;
 	}
 	printf("nt_vs_wine: %zu corpus inputs, %.0f s, findings in %s\n", c.n, seconds, out);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
