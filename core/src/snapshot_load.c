@@ -28,20 +28,38 @@ static bool fail_at(struct reader *rd, size_t offset, const char *reason)
 	return false;
 }
 
+/* The little-endian value of n (4 or 8) bytes at p: one load on a
+ * little-endian host instead of a byte loop. */
+static uint64_t le_load(const uint8_t *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+#else
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t) p[i] << (8 * i);
+	return v;
+#endif
+}
+
 static bool read_bytes(struct reader *rd, void *out, size_t n)
 {
 	if (rd->size - rd->pos < n)
 		return fail_at(rd, rd->pos, "truncated");
 	const uint8_t *p = rd->data + rd->pos;
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t) p[i] << (8 * i);
 	if (n == 1)
-		*(uint8_t *) out = (uint8_t) v;
+		*(uint8_t *) out = p[0];
 	else if (n == 4)
-		*(uint32_t *) out = (uint32_t) v;
+		*(uint32_t *) out = (uint32_t) le_load(p, 4);
 	else
-		*(uint64_t *) out = v;
+		*(uint64_t *) out = le_load(p, 8);
 	rd->pos += n;
 	return true;
 }
@@ -131,9 +149,7 @@ static void fill_runs(struct ntvm__res *r, const uint8_t *data, uint64_t nruns)
 {
 	uint64_t page = 0;
 	for (uint64_t k = 0; k < nruns; k++, data += NTVM__SNAP_RUN_BYTES) {
-		uint64_t n = 0;
-		for (int i = 0; i < 8; i++)
-			n |= (uint64_t) data[i] << (8 * i);
+		uint64_t n = le_load(data, 8);
 		if (data[8] && r->bits)
 			ntvm__bitmap_set(r->bits + 1, page, n);
 		if (r->kind != NTVM_KIND_MMIO && r->u.perms)
