@@ -21,3 +21,9 @@ repro:
 
 reference-fuzz:
 	@scripts/nt_vs_wine.sh --export
+
+# The fuzz recordings must still come out of Wine unchanged (as reference-check does
+# for reference/scripts).
+.PHONY: reference-fuzz-check
+reference-fuzz-check: recorder
+	@scripts/record.sh --check reference/fuzz-recordings reference/fuzz-scripts

@@ -305,10 +305,11 @@ static void write_text(const char *dir, const char *name, const char *head, cons
 }
 
 /*
- * --export: every corpus input once, in name order, as a script in
- * scripts_dir and -- when ntvm and Wine agree on it -- Wine's recording in
- * recordings_dir (the inputs they disagree on are findings instead, so the
- * recordings replay cleanly).  At most max inputs.
+ * --export: the first max corpus inputs in name order; each one that ntvm
+ * and Wine agree on goes as a script to scripts_dir and as Wine's recording
+ * to recordings_dir (so `scripts/record.sh recordings_dir scripts_dir`
+ * gives the recordings back, and they replay cleanly); the others are
+ * findings in out.
  */
 static int export_corpus(struct corpus *c, struct stats *st, struct nvw_wine *w, const char *out,
                          const char *scripts_dir, const char *recordings_dir, size_t max)
@@ -341,18 +342,18 @@ static int export_corpus(struct corpus *c, struct stats *st, struct nvw_wine *w,
 		tried++;
 		snprintf(head, sizeof head, "# corpus/nt_ops/%s as a script (fuzz/nt_vs_wine/script.c)\n",
 		         c->name[k]);
-		write_text(scripts_dir, c->name[k], head, script);
 		if (nvw_wine_record(w, script, TIMEOUT_MS, &answer) != 0)
 			timed_out(st, out, script);
 		else if (compare(st, out, script, answer)) {
+			write_text(scripts_dir, c->name[k], head, script);
 			write_text(recordings_dir, c->name[k], head, answer);
 			kept++;
 		}
 		free(answer);
 		free(script);
 	}
-	printf("export: %zu scripts in %s, %zu recordings in %s (the rest differ: %s)\n", tried,
-	       scripts_dir, kept, recordings_dir, out);
+	printf("export: %zu inputs; %zu agree: scripts in %s, recordings in %s; the rest differ: %s\n",
+	       tried, kept, scripts_dir, recordings_dir, out);
 	free(order);
 	return 0;
 }
