@@ -244,7 +244,7 @@ bool ntvm__backend_mem_create(ntvm_backend *out)
 
 bool ntvm__backend_mem_is_mapped(void *ctx, uint64_t address, ntvm_perm *effective, bool *is_mmio)
 {
-	const struct mem *m = ctx;
+	struct mem *m = ctx;
 	const struct ntvm__brange *n = ntvm__branges_at(&m->ranges, address);
 	if (n == NULL)
 		return false;
@@ -270,7 +270,7 @@ uint64_t ntvm__backend_mem_buffer_count(void *ctx)
 int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_perm *effective,
                                bool *is_mmio)
 {
-	const struct mem *m = ctx;
+	struct mem *m = ctx;
 	const struct ntvm__brange *n = ntvm__branges_at(&m->ranges, start);
 	if (n == NULL) {
 		n = ntvm__branges_after(&m->ranges, start);

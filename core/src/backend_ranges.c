@@ -127,13 +127,89 @@ static struct ntvm__brange *find_le(const struct ntvm__brange *t, uint64_t addre
 	return (struct ntvm__brange *) best;
 }
 
-const struct ntvm__brange *ntvm__branges_at(const struct ntvm__branges *t, uint64_t address)
+/* ------------------------------------------------------------------ */
+/* Recent ranges: a hash table keyed by start                           */
+/* ------------------------------------------------------------------ */
+static size_t recent_home(const struct ntvm__branges_recent *h, uint64_t start)
 {
+	return (size_t) (((start >> 12) * 0x9E3779B97F4A7C15ull) >> 20) & (h->count - 1);
+}
+
+/* The slot holding start, or the empty slot where it would go. */
+static size_t recent_slot(const struct ntvm__branges_recent *h, uint64_t start)
+{
+	size_t i = recent_home(h, start);
+	while (h->slots[i] && h->slots[i]->start != start)
+		i = (i + 1) & (h->count - 1);
+	return i;
+}
+
+/* Room for one more entry; false when out of memory (nothing changed). */
+static bool recent_room(struct ntvm__branges_recent *h)
+{
+	if ((h->used + 1) * 2 <= h->count)
+		return true;
+	size_t count = h->count ? h->count * 2 : 64;
+	struct ntvm__brange **slots = ntvm__heap.calloc(count, sizeof *slots);
+	if (slots == NULL)
+		return false;
+	struct ntvm__branges_recent old = *h;
+	h->slots = slots;
+	h->count = count;
+	for (size_t i = 0; i < old.count; i++)
+		if (old.slots[i])
+			h->slots[recent_slot(h, old.slots[i]->start)] = old.slots[i];
+	free(old.slots);
+	return true;
+}
+
+/* Empty slot i, shifting later entries of its probe chain back. */
+static void recent_delete(struct ntvm__branges_recent *h, size_t i)
+{
+	size_t mask = h->count - 1;
+	h->slots[i] = NULL;
+	h->used--;
+	for (size_t j = (i + 1) & mask; h->slots[j]; j = (j + 1) & mask) {
+		size_t home = recent_home(h, h->slots[j]->start);
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			h->slots[i] = h->slots[j];
+			h->slots[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+/* Link every recent range into the tree (no allocation).  The scan is over
+ * the whole table, so a table grown past the initial size is dropped after
+ * it: the next scan then costs no more than the entries added since. */
+static void flush(struct ntvm__branges *t)
+{
+	struct ntvm__branges_recent *h = &t->recent;
+	if (h->used == 0)
+		return;
+	for (size_t i = 0; h->used && i < h->count; i++) {
+		if (h->slots[i]) {
+			bool done = false;
+			t->root = insert_at(t->root, h->slots[i], &done);
+			h->slots[i] = NULL;
+			h->used--;
+		}
+	}
+	if (h->count > 64) {
+		free(h->slots);
+		*h = (struct ntvm__branges_recent){ 0 };
+	}
+}
+
+const struct ntvm__brange *ntvm__branges_at(struct ntvm__branges *t, uint64_t address)
+{
+	flush(t);
 	const struct ntvm__brange *n = find_le(t->root, address);
 	return n && n->end > address ? n : NULL;
 }
 
-const struct ntvm__brange *ntvm__branges_after(const struct ntvm__branges *t, uint64_t address)
+/* The first range of the tree starting after address. */
+static struct ntvm__brange *tree_after(const struct ntvm__branges *t, uint64_t address)
 {
 	const struct ntvm__brange *best = NULL, *n = t->root;
 	while (n) {
@@ -144,7 +220,13 @@ const struct ntvm__brange *ntvm__branges_after(const struct ntvm__branges *t, ui
 			n = n->right;
 		}
 	}
-	return best;
+	return (struct ntvm__brange *) best;
+}
+
+const struct ntvm__brange *ntvm__branges_after(struct ntvm__branges *t, uint64_t address)
+{
+	flush(t);
+	return tree_after(t, address);
 }
 
 /* A node from the free list, else from the heap. */
@@ -204,7 +286,13 @@ bool ntvm__branges_add(struct ntvm__branges *t, uint64_t start, uint64_t end, nt
 	struct ntvm__brange *n = node_new(t);
 	if (n == NULL)
 		return false;
-	link(t, n, start, end, effective, mmio);
+	if (!recent_room(&t->recent)) {
+		give_back(t, n);
+		return false;
+	}
+	*n = (struct ntvm__brange){ .start = start, .end = end, .height = 1, .effective = effective, .mmio = mmio };
+	t->recent.slots[recent_slot(&t->recent, start)] = n;
+	t->recent.used++;
 	t->pages += (end - start) >> NTVM__PAGE_SHIFT;
 	return true;
 }
@@ -230,6 +318,17 @@ static void remove_node(struct ntvm__branges *t, struct ntvm__brange *n)
 
 void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 {
+	if (t->recent.used) {
+		size_t i = recent_slot(&t->recent, start);
+		struct ntvm__brange *r = t->recent.slots[i];
+		if (r && r->end == end) { /* a range mapped recently, unmapped whole */
+			recent_delete(&t->recent, i);
+			t->pages -= (end - start) >> NTVM__PAGE_SHIFT;
+			give_back(t, r);
+			return;
+		}
+		flush(t);
+	}
 	struct ntvm__brange *n = find_le(t->root, start);
 	if (n && n->start == start && n->end == end) {
 		remove_node(t, n); /* the usual case: exactly one mapped run */
@@ -245,7 +344,7 @@ void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 		t->pages -= (n->end - start) >> NTVM__PAGE_SHIFT;
 		n->end = start;
 	}
-	while ((n = (struct ntvm__brange *) ntvm__branges_after(t, start - 1)) && n->start < end) {
+	while ((n = tree_after(t, start - 1)) && n->start < end) {
 		if (n->end > end) {
 			t->pages -= (end - n->start) >> NTVM__PAGE_SHIFT;
 			n->start = end; /* stays between its neighbours: the order holds */
@@ -257,10 +356,11 @@ void ntvm__branges_cut(struct ntvm__branges *t, uint64_t start, uint64_t end)
 
 void ntvm__branges_set(struct ntvm__branges *t, uint64_t start, uint64_t end, ntvm_perm effective)
 {
+	flush(t);
 	split_at(t, start);
 	split_at(t, end);
 	for (struct ntvm__brange *n = find_le(t->root, start); n && n->start < end;
-	     n = (struct ntvm__brange *) ntvm__branges_after(t, n->start))
+	     n = tree_after(t, n->start))
 		if (n->end > start)
 			n->effective = effective;
 }
@@ -276,6 +376,8 @@ static void free_tree(struct ntvm__brange *n)
 
 void ntvm__branges_free(struct ntvm__branges *t)
 {
+	flush(t);
+	free(t->recent.slots);
 	free_tree(t->root);
 	for (int i = 0; i < 3; i++)
 		free(t->spare[i]);
