@@ -12,7 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ntvm/ntvm.h"
 #include "trace.h"
+
+struct rec_nt;
 
 #define NVW_ARENA_BASE NTVM_TRACE_DEFAULT_ARENA_BASE
 #define NVW_ARENA_SIZE 0x400000ull /* FUZZ_ARENA_SIZE */
@@ -25,6 +28,9 @@ char *nvw_script(const uint8_t *data, size_t size, size_t *nstmts, size_t *dropp
 /* The script recorded on ntvm (ntvm_side.c): the recording's text, or NULL
  * and the reason in why. */
 char *nvw_record_ntvm(const char *script, char *why, size_t cap);
+
+/* The recorder's calls over vm (ntvm_side.c), for running its logic natively. */
+const struct rec_nt *nvw_ntvm_calls(ntvm *vm);
 
 /* The recorder under Wine (wine_pipe.c). */
 struct nvw_wine {

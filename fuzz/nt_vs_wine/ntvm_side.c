@@ -72,6 +72,12 @@ static uint32_t n_write(uint64_t address, uint8_t value, size_t len)
 static const struct rec_nt ntvm_calls = { n_alloc, n_free, n_protect, n_query, n_read, n_write,
 	                                  "wine-8.0 x86_64" };
 
+const struct rec_nt *nvw_ntvm_calls(ntvm *v)
+{
+	vm = v;
+	return &ntvm_calls;
+}
+
 char *nvw_record_ntvm(const char *script, char *why, size_t cap)
 {
 	struct ntvm_trace *t = NULL;
