@@ -348,26 +348,54 @@ static uint64_t node_gap_fit(const struct search *s, const struct ntvm__res *n)
 	return fit(s, end - ((uint64_t) n->gap_before << NTVM__GRANULE_SHIFT), end);
 }
 
-/* Every gap of t's subtree lies inside [lo, hi). */
+/* Can t's subtree, whose gaps all lie inside [lo, hi), hold an answer? */
+static bool worth_entering(const struct search *s, const struct ntvm__res *t, uint64_t lo, uint64_t hi)
+{
+	return t != NULL && ((uint64_t) t->max_gap << NTVM__GRANULE_SHIFT) >= s->size &&
+	       hi > s->lowest && lo <= s->highest;
+}
+
+/* In-order search (reverse order top-down) of the subtree t, whose gaps lie
+ * inside [lo, hi), without recursion: the stack holds the nodes whose near
+ * side is being searched; popping one checks its own gap, then its far
+ * subtree.  An AVL tree of 2^48 nodes is less than 70 high. */
 static uint64_t search(const struct search *s, const struct ntvm__res *t, uint64_t lo, uint64_t hi)
 {
-	if (t == NULL || ((uint64_t) t->max_gap << NTVM__GRANULE_SHIFT) < s->size)
-		return 0;
-	if (hi <= s->lowest || lo > s->highest)
-		return 0;
-	uint64_t found;
-	if (!s->top_down) {
-		if ((found = search(s, t->left, lo, t->base)))
+	struct {
+		const struct ntvm__res *t;
+		uint64_t lo, hi;
+	} stack[96];
+	int depth = 0;
+	for (;;) {
+		while (worth_entering(s, t, lo, hi)) {
+			stack[depth].t = t;
+			stack[depth].lo = lo;
+			stack[depth++].hi = hi;
+			if (s->top_down) {
+				lo = ntvm__res_end(t);
+				t = t->right;
+			} else {
+				hi = t->base;
+				t = t->left;
+			}
+		}
+		if (depth == 0)
+			return 0;
+		depth--;
+		const struct ntvm__res *n = stack[depth].t;
+		uint64_t found = node_gap_fit(s, n);
+		if (found)
 			return found;
-		if ((found = node_gap_fit(s, t)))
-			return found;
-		return search(s, t->right, ntvm__res_end(t), hi);
+		if (s->top_down) {
+			t = n->left;
+			lo = stack[depth].lo;
+			hi = n->base;
+		} else {
+			t = n->right;
+			lo = ntvm__res_end(n);
+			hi = stack[depth].hi;
+		}
 	}
-	if ((found = search(s, t->right, ntvm__res_end(t), hi)))
-		return found;
-	if ((found = node_gap_fit(s, t)))
-		return found;
-	return search(s, t->left, lo, t->base);
 }
 
 uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment,
