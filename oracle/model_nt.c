@@ -231,12 +231,25 @@ static ntvm_ntstatus path_commit(alloc_call *c)
 	               : NTVM_STATUS_NO_MEMORY;
 }
 
-/* MEM_RESET: the range must lie in one allocation; nothing observable changes. */
+/* MEM_RESET: the range must lie in one allocation; state and protection stay,
+ * and under reset_zeroes the committed pages of a private allocation read as
+ * zeros afterwards. */
 static ntvm_ntstatus path_reset(alloc_call *c)
 {
 	if (c->rl->reset_checks_protection && check_protection(c) != NTVM_STATUS_SUCCESS)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	return holder(c->m, c->lo, c->len) ? NTVM_STATUS_SUCCESS : c->rl->commit_outside;
+	model_resv *r = holder(c->m, c->lo, c->len);
+	if (r == NULL)
+		return c->rl->commit_outside;
+	if (c->rl->reset_zeroes && (c->type & NTVM_MEM_RESET) && r->kind == NTVM_KIND_PRIVATE) {
+		static const uint8_t zeros[MODEL_PAGE];
+		for (uint64_t a = c->lo; a - c->lo < c->len; a += MODEL_PAGE) {
+			const model_run *run = model_find_run(r, a);
+			if (run && run->committed)
+				model_write(c->m, a, zeros, sizeof zeros, NULL);
+		}
+	}
+	return NTVM_STATUS_SUCCESS;
 }
 
 ntvm_ntstatus model_nt_allocate(model *m, uint64_t *base, uint64_t zero_bits, uint64_t *size,

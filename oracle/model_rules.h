@@ -44,6 +44,7 @@ typedef struct model_nt_rules {
 	ntvm_ntstatus alloc_base_below_min;
 	ntvm_ntstatus commit_outside;         /* commit / reset touching free memory or two allocations */
 	bool reset_checks_protection;
+	bool reset_zeroes;                    /* MEM_RESET zeroes committed private pages */
 	/* protection values */
 	bool ignore_unknown_prot_bits;        /* 0x800 and up */
 	bool reject_guard_noaccess;

@@ -187,7 +187,21 @@ static ntvm_ntstatus path_commit(alloc_req *r)
 	return nt_status_from_manager(ntvm_commit(r->vm, r->base, r->size, perm));
 }
 
-/* MEM_RESET keeps state, protection and (here) contents; RESET_UNDO too. */
+/* Zero the committed pages of a private allocation in [base, base+size). */
+static void discard_contents(ntvm *vm, uint64_t base, uint64_t size)
+{
+	static const uint8_t zeros[NTVM_PAGE_SIZE];
+	if (ntvm_region_kind(vm, base) != NTVM_KIND_PRIVATE)
+		return;
+	for (uint64_t pos = base; pos - base < size; pos += NTVM_PAGE_SIZE) {
+		ntvm_region_info info;
+		if (ntvm_region_info_at(vm, pos, &info) == NTVM_OK && info.is_committed)
+			ntvm_write(vm, pos, zeros, sizeof zeros, NULL);
+	}
+}
+
+/* MEM_RESET keeps state and protection; the contents are kept on Windows
+ * and zeroed on Wine 8.0 (row RESET_DISCARDS_CONTENTS); RESET_UNDO too. */
 static ntvm_ntstatus path_reset(alloc_req *r)
 {
 	if (row(r, NT_SIT_RESET_BAD_PROTECTION) != NTVM_STATUS_SUCCESS) {
@@ -197,6 +211,8 @@ static ntvm_ntstatus path_reset(alloc_req *r)
 	}
 	if (!nt_range_in_allocation(r->vm, r->base, r->size, NULL))
 		return row(r, NT_SIT_COMMIT_OUTSIDE_ALLOCATION);
+	if ((r->type & NTVM_MEM_RESET) && nt_profile_alternative(r->vm, NT_SIT_RESET_DISCARDS_CONTENTS))
+		discard_contents(r->vm, r->base, r->size);
 	return NTVM_STATUS_SUCCESS;
 }
 

@@ -182,6 +182,12 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "Windows: windows-semantics.md NtQueryVirtualMemory (a region runs while state, protection "
 	  "and allocation stay the same; reserved pages have none); Wine: recording "
 	  "query-decommitted-runs" },
+	{ ROW(RESET_DISCARDS_CONTENTS),
+	  "NtAllocateVirtualMemory MEM_RESET over committed private pages, then a read",
+	  OK, ALT, "contents kept (the documentation allows kept or zeroed; ntvm keeps them)",
+	  "the committed pages of the range read as zeros afterwards",
+	  "Windows: VirtualAlloc documentation (MEM_RESET: the data is no longer of interest); "
+	  "Wine: nt_vs_wine finding, recording reference/findings/wine-reset-zeroes" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

@@ -56,6 +56,7 @@ typedef enum nt_situation {
 	NT_SIT_QUERY_REGION_INFO_FREE,     /* MemoryRegionInformation on free memory */
 	NT_SIT_QUERY_REGION_INFO_FIELDS,   /* MemoryRegionInformation RegionType/RegionSize/CommitSize */
 	NT_SIT_QUERY_RESERVED_LAST_PROT,   /* reserved runs split by the protection pages last had */
+	NT_SIT_RESET_DISCARDS_CONTENTS,    /* MEM_RESET zeroes the committed private pages */
 	NT_SIT_COUNT
 } nt_situation;
 
