@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "manager.h"
 
@@ -72,6 +73,36 @@ static bool check_bits(struct check *c, const struct ntvm__res *r)
 	}
 }
 
+/* ntvm_perm_is_valid for every byte value, computed once: the per-page
+ * permission arrays are checked a run of equal bytes at a time. */
+static bool perm_valid(ntvm_perm p)
+{
+	static bool table[256], ready;
+	if (!ready) {
+		for (unsigned v = 0; v < 256; v++)
+			table[v] = ntvm_perm_is_valid((ntvm_perm) v);
+		ready = true;
+	}
+	return table[p];
+}
+
+/* The end of the run of bytes equal to b[i] in b[i..end), eight at a time. */
+static uint64_t same_byte_run_end(const uint8_t *b, uint64_t i, uint64_t end)
+{
+	uint8_t v = b[i++];
+	uint64_t pattern = 0x0101010101010101ull * v;
+	while (i + 8 <= end) {
+		uint64_t w;
+		memcpy(&w, b + i, sizeof w);
+		if (w != pattern)
+			break;
+		i += 8;
+	}
+	while (i < end && b[i] == v)
+		i++;
+	return i;
+}
+
 static bool check_perms(struct check *c, const struct ntvm__res *r)
 {
 	if (r->kind == NTVM_KIND_MMIO) {
@@ -82,15 +113,17 @@ static bool check_perms(struct check *c, const struct ntvm__res *r)
 	}
 	uint64_t pages = ntvm__res_pages(r), committed = ntvm__res_committed_count(r);
 	if (r->u.perms == NULL) {
-		REQUIRE(c, committed == 0 || ntvm_perm_is_valid(r->perm), "0x%" PRIx64 ": invalid uniform perm 0x%x",
+		REQUIRE(c, committed == 0 || perm_valid(r->perm), "0x%" PRIx64 ": invalid uniform perm 0x%x",
 		        r->base, r->perm);
-		REQUIRE(c, committed == pages || ntvm_perm_is_valid(r->hidden),
+		REQUIRE(c, committed == pages || perm_valid(r->hidden),
 		        "0x%" PRIx64 ": invalid last perm 0x%x of reserved pages", r->base, r->hidden);
 		return true;
 	}
-	for (uint64_t i = 0; i < pages; i++)
-		REQUIRE(c, ntvm_perm_is_valid(r->u.perms[i]), "0x%" PRIx64 ": invalid perm 0x%x on page %" PRIu64,
+	for (uint64_t i = 0; i < pages;) {
+		REQUIRE(c, perm_valid(r->u.perms[i]), "0x%" PRIx64 ": invalid perm 0x%x on page %" PRIu64,
 		        r->base, r->u.perms[i], i);
+		i = same_byte_run_end(r->u.perms, i, pages);
+	}
 	return true;
 }
 
@@ -102,7 +135,7 @@ static bool check_node(struct check *c, const struct ntvm__res *r)
 	        "0x%" PRIx64 ": outside the user range", r->base);
 	REQUIRE(c, r->kind >= NTVM_KIND_PRIVATE && r->kind <= NTVM_KIND_MMIO,
 	        "0x%" PRIx64 ": bad kind %u", r->base, r->kind);
-	REQUIRE(c, ntvm_perm_is_valid(r->initial_perm), "0x%" PRIx64 ": invalid initial perm", r->base);
+	REQUIRE(c, perm_valid(r->initial_perm), "0x%" PRIx64 ": invalid initial perm", r->base);
 	if (c->prev)
 		REQUIRE(c, ntvm__res_end(c->prev) <= r->base, "0x%" PRIx64 " overlaps 0x%" PRIx64,
 		        r->base, c->prev->base);
