@@ -2,7 +2,8 @@
  * nt_ops.c -- fuzz target: the NT layer (nt.h) on core and on the oracle
  * model side by side.  Header byte: bit 0 the behaviour profile (0 Windows,
  * 1 Wine 8.0), bit 1 DEP off, bits 2-3 the address profile (0, 3: 64-bit;
- * 1: 32-bit; 2: 32-bit large-address-aware).  After every call: the status
+ * 1: 32-bit; 2: 32-bit large-address-aware), bit 4 a section image, a section
+ * view and an MMIO region made first.  After every call: the status
  * and every out value, "a failing call changes nothing", the arena's query
  * walk, the reservation list, statistics and core's invariants.
  */
@@ -19,6 +20,29 @@ static ntvm_address_profile profile_of(uint8_t header)
 	}
 }
 
+/* Header bit 4: before the program, a section image, a section view and an
+ * MMIO region (made through the manager API on core and model alike), so
+ * that NT queries, accesses and frees meet every kind of region. */
+static void mapped_regions(fuzz_run *run)
+{
+	static const ntvm_kind kinds[2] = {NTVM_KIND_SECTION_IMAGE, NTVM_KIND_SECTION_VIEW};
+	static const ntvm_perm perms[2] = {NTVM_PERM_RX, NTVM_PERM_READ};
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t c = ntvm_allocate(run->vm, 0x20000, perms[i], false, 0, kinds[i]);
+		uint64_t m = model_allocate(&run->m, 0x20000, perms[i], false, 0, kinds[i]);
+		if (c != m)
+			fuzz_fail(run, false, 0, "mapped region %zu: core 0x%llx, model 0x%llx", i,
+			          (unsigned long long)c, (unsigned long long)m);
+	}
+	uint64_t base = run->env.arena_base + FUZZ_ARENA_SIZE - 0x10000;
+	ntvm_status cs = ntvm_allocate_mmio(run->vm, base, 0x2000, fuzz_mmio_read, fuzz_mmio_write, NULL);
+	ntvm_status ms = model_allocate_mmio(&run->m, base, 0x2000);
+	if (cs != ms)
+		fuzz_fail(run, false, 0, "MMIO region: core %s, model %s", ntvm_status_name(cs),
+		          ntvm_status_name(ms));
+	fuzz_compare_state(run);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static fuzz_run run;
@@ -29,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	config.address_profile = profile_of(header);
 	if (!fuzz_run_start(&run, "nt_ops", data, size, FUZZ_SET_NT, &config))
 		return 0;
+	if (header & 0x10)
+		mapped_regions(&run);
 	for (size_t i = 0; i < run.prog.count; i++)
 		fuzz_exec_nt_op(&run, &run.prog.ops[i]);
 	fuzz_run_end(&run);
