@@ -532,6 +532,11 @@ ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t len
 				*fault_address = at;
 			return fault;
 		}
+		/* Copy-on-write: a write makes a WRITECOPY page of a view private
+		 * read-write (EXECUTE_WRITECOPY becomes EXECUTE_READWRITE). */
+		if (access == NTVM_ACCESS_WRITE && (run->perm & NTVM_PERM_WRITECOPY))
+			model_set_pages(m, r, page, page + MODEL_PAGE, true,
+			                (ntvm_perm)(run->perm & ~NTVM_PERM_WRITECOPY));
 		size_t n = length - off < MODEL_PAGE - at % MODEL_PAGE ? length - off
 		                                                       : (size_t)(MODEL_PAGE - at % MODEL_PAGE);
 		move_bytes(m, at, data ? (uint8_t *)data + off : NULL, n, access);
