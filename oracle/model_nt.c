@@ -375,6 +375,9 @@ ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_
 	                 (perm & NTVM_PERM_WRITECOPY);
 	if (value_first && writecopy)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	/* MMIO has no page protection to change (sogen's policy, core too) */
+	if (r->kind == NTVM_KIND_MMIO)
+		return NTVM_STATUS_INVALID_PARAMETER;
 	/* size 0 still needs the first page committed: it reports *old */
 	if (!model_all_committed(r, lo, lo + (len ? len : MODEL_PAGE)))
 		return NTVM_STATUS_NOT_COMMITTED;
