@@ -24,7 +24,8 @@ flags="-std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -W
  -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter"
 inc="-Icore/include -Icore/src -Ioracle -Ireference/trace -Ireference/recorder -Ifuzz -Ifuzz/nt_vs_wine"
 srcs=(core/src/*.c oracle/*.c reference/trace/*.c fuzz/decoder.c
-	reference/recorder/record.c reference/recorder/guard.c fuzz/nt_vs_wine/*.c)
+	reference/recorder/record.c reference/recorder/guard.c reference/recorder/rec_ntvm.c
+	fuzz/nt_vs_wine/*.c)
 objs=()
 for s in "${srcs[@]}"; do
 	o=$obj/$(echo "$s" | tr '/' '_').o

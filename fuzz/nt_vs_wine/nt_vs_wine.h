@@ -29,9 +29,6 @@ char *nvw_script(const uint8_t *data, size_t size, size_t *nstmts, size_t *dropp
  * and the reason in why. */
 char *nvw_record_ntvm(const char *script, char *why, size_t cap);
 
-/* The recorder's calls over vm (ntvm_side.c), for running its logic natively. */
-const struct rec_nt *nvw_ntvm_calls(ntvm *vm);
-
 /* The recorder under Wine (wine_pipe.c). */
 struct nvw_wine {
 	pid_t pid;

@@ -10,70 +10,12 @@
 #include <string.h>
 
 #include "ntvm/nt.h"
+#include "rec_ntvm.h"
 #include "recorder.h"
 #include "test.h"
 #include "trace.h"
 
 static ntvm *vm;
-
-static uint32_t t_alloc(void *process, void **base, uintptr_t zero_bits, size_t *size,
-                        uint32_t type, uint32_t protect)
-{
-	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
-	uint32_t st = ntvm_nt_allocate_virtual_memory(vm, &b, zero_bits, &s, type, protect);
-
-	*base = (void *)(uintptr_t)b;
-	*size = (size_t)s;
-	return st;
-}
-
-static uint32_t t_free(void *process, void **base, size_t *size, uint32_t type)
-{
-	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
-	uint32_t st = ntvm_nt_free_virtual_memory(vm, &b, &s, type);
-
-	*base = (void *)(uintptr_t)b;
-	*size = (size_t)s;
-	return st;
-}
-
-static uint32_t t_protect(void *process, void **base, size_t *size, uint32_t prot, uint32_t *old)
-{
-	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
-	uint32_t st = ntvm_nt_protect_virtual_memory(vm, &b, &s, prot, old);
-
-	*base = (void *)(uintptr_t)b;
-	*size = (size_t)s;
-	return st;
-}
-
-static uint32_t t_query(void *process, void *address, int info_class, void *buffer, size_t length,
-                        size_t *return_length)
-{
-	uint64_t got = 0;
-	uint32_t st = ntvm_nt_query_virtual_memory(vm, (uint64_t)(uintptr_t)address,
-	                                           (uint32_t)info_class, buffer, length, &got);
-
-	if (return_length)
-		*return_length = (size_t)got;
-	return st;
-}
-
-static uint32_t t_read(uint64_t address, uint8_t *out, size_t len)
-{
-	return ntvm_nt_access(vm, address, out, len, NTVM_ACCESS_READ, NULL);
-}
-
-static uint32_t t_write(uint64_t address, uint8_t value, size_t len)
-{
-	uint8_t data[NTVM_TRACE_MAX_BYTES];
-
-	memset(data, value, sizeof data);
-	return ntvm_nt_access(vm, address, data, len, NTVM_ACCESS_WRITE, NULL);
-}
-
-static const struct rec_nt nt = { t_alloc, t_free, t_protect, t_query, t_read, t_write,
-	                          "wine-8.0 x86_64" };
 
 static void fresh_vm(void)
 {
@@ -104,7 +46,7 @@ static char *record_text(const char *text, char *why, size_t cap)
 	char *out = NULL;
 
 	why[0] = '\0';
-	if (t && rec_record(&nt, t, why, cap) == 0)
+	if (t && rec_record(rec_ntvm_calls(vm, "wine-8.0 x86_64"), t, why, cap) == 0)
 		out = ntvm_trace_write_string(t, NULL);
 	ntvm_trace_free(t);
 	return out;

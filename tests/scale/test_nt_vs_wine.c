@@ -13,6 +13,7 @@
 
 #include "ntvm/ntvm.h"
 #include "nt_vs_wine.h"
+#include "rec_ntvm.h"
 #include "recorder.h"
 #include "test.h"
 
@@ -30,7 +31,7 @@ static char *serve(const char *input, int *rc)
 
 	cfg.behaviour = NTVM_BEHAVIOUR_WINE_8_0;
 	vm = ntvm_create(&cfg);
-	*rc = rec_serve(nvw_ntvm_calls(vm), in, o);
+	*rc = rec_serve(rec_ntvm_calls(vm, "wine-8.0 x86_64"), in, o);
 	fclose(in);
 	fclose(o);
 	ntvm_destroy(vm);

@@ -1,0 +1,77 @@
+/*
+ * rec_ntvm.c -- the recorder's NT calls over ntvm's NT layer (see
+ * rec_ntvm.h): each call converts the recorder's pointer-sized in/out
+ * values to ntvm's 64-bit ones and back.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ntvm/nt.h"
+#include "rec_ntvm.h"
+
+static ntvm *vm;
+
+static uint32_t r_alloc(void *process, void **base, uintptr_t zero_bits, size_t *size,
+                        uint32_t type, uint32_t protect)
+{
+	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
+	uint32_t st = ntvm_nt_allocate_virtual_memory(vm, &b, zero_bits, &s, type, protect);
+
+	*base = (void *)(uintptr_t)b;
+	*size = (size_t)s;
+	return st;
+}
+
+static uint32_t r_free(void *process, void **base, size_t *size, uint32_t type)
+{
+	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
+	uint32_t st = ntvm_nt_free_virtual_memory(vm, &b, &s, type);
+
+	*base = (void *)(uintptr_t)b;
+	*size = (size_t)s;
+	return st;
+}
+
+static uint32_t r_protect(void *process, void **base, size_t *size, uint32_t prot, uint32_t *old)
+{
+	uint64_t b = (uint64_t)(uintptr_t)*base, s = *size;
+	uint32_t st = ntvm_nt_protect_virtual_memory(vm, &b, &s, prot, old);
+
+	*base = (void *)(uintptr_t)b;
+	*size = (size_t)s;
+	return st;
+}
+
+static uint32_t r_query(void *process, void *address, int info_class, void *buffer, size_t length,
+                        size_t *return_length)
+{
+	uint64_t got = 0;
+	uint32_t st = ntvm_nt_query_virtual_memory(vm, (uint64_t)(uintptr_t)address,
+	                                           (uint32_t)info_class, buffer, length, &got);
+
+	if (return_length)
+		*return_length = (size_t)got;
+	return st;
+}
+
+static uint32_t r_read(uint64_t address, uint8_t *out, size_t len)
+{
+	return ntvm_nt_access(vm, address, out, len, NTVM_ACCESS_READ, NULL);
+}
+
+static uint32_t r_write(uint64_t address, uint8_t value, size_t len)
+{
+	uint8_t data[NTVM_TRACE_MAX_BYTES];
+
+	memset(data, value, sizeof data);
+	return ntvm_nt_access(vm, address, data, len, NTVM_ACCESS_WRITE, NULL);
+}
+
+static struct rec_nt ntvm_calls = { r_alloc, r_free, r_protect, r_query, r_read, r_write, "" };
+
+const struct rec_nt *rec_ntvm_calls(ntvm *v, const char *source)
+{
+	vm = v;
+	snprintf(ntvm_calls.source, sizeof ntvm_calls.source, "%s", source);
+	return &ntvm_calls;
+}
