@@ -18,43 +18,17 @@ typedef struct free_req {
 	ntvm_reservation res;
 } free_req;
 
-/* Page rounding of [in_base, in_base + in_size).  Wine 8.0 computes the
- * size modulo 2^64 (row SIZE_ROUND_WRAP); Windows has rejected such sizes
- * before (row SIZE_PAST_MAX). */
+/* A size of 0 means "the whole allocation" and stays 0; other sizes round
+ * as NtProtectVirtualMemory's do. */
 static bool round_range(const ntvm *vm, uint64_t in_base, uint64_t in_size, uint64_t *base,
                         uint64_t *size)
 {
-	*base = nt_round_down(in_base, NT_PAGE);
 	if (in_size == 0) {
+		*base = nt_round_down(in_base, NT_PAGE);
 		*size = 0;
 		return true;
 	}
-	if (nt_profile_alternative(vm, NT_SIT_SIZE_ROUND_WRAP)) {
-		*size = (in_size + (in_base & (NT_PAGE - 1)) + NT_PAGE - 1) & ~(NT_PAGE - 1);
-		return true;
-	}
-	uint64_t end;
-	if (in_size > UINT64_MAX - in_base || !nt_round_up(in_base + in_size, NT_PAGE, &end))
-		return false;
-	*size = end - *base;
-	return true;
-}
-
-static ntvm_ntstatus check_limits(free_req *r)
-{
-	uint64_t max = ntvm_max_address(r->vm);
-	uint32_t st;
-	if (r->in_base > max) {
-		st = nt_profile_result(r->vm, NT_SIT_FREE_BASE_ABOVE_MAX);
-		if (st != NTVM_STATUS_SUCCESS)
-			return st;
-	}
-	if (r->in_base <= max && r->in_size > max + 1 - r->in_base) {
-		st = nt_profile_result(r->vm, NT_SIT_SIZE_PAST_MAX);
-		if (st != NTVM_STATUS_SUCCESS)
-			return st;
-	}
-	return NTVM_STATUS_SUCCESS;
+	return nt_round_pages(vm, in_base, in_size, base, size);
 }
 
 static ntvm_ntstatus check_range(free_req *r)
@@ -96,7 +70,7 @@ ntvm_ntstatus ntvm_nt_free_virtual_memory(ntvm *vm, uint64_t *base, uint64_t *si
 	if (type != NTVM_MEM_DECOMMIT && type != NTVM_MEM_RELEASE)
 		return nt_profile_result(vm, NT_SIT_FREE_BAD_TYPE);
 	free_req r = { .vm = vm, .in_base = *base, .in_size = *size, .type = type };
-	ntvm_ntstatus st = check_limits(&r);
+	ntvm_ntstatus st = nt_check_limits(vm, r.in_base, r.in_size, NT_SIT_FREE_BASE_ABOVE_MAX);
 	if (st == NTVM_STATUS_SUCCESS)
 		st = check_range(&r);
 	if (st == NTVM_STATUS_SUCCESS)

@@ -56,6 +56,16 @@ ntvm_perm nt_prot_for_pages(ntvm_perm requested, const ntvm_reservation *res);
  */
 bool nt_range_in_allocation(const ntvm *vm, uint64_t base, uint64_t size, ntvm_reservation *res);
 bool nt_range_committed(const ntvm *vm, uint64_t base, uint64_t size);
+/* NtFree/NtProtect argument limits: a base above the highest user address
+ * (the call's own row above_max) and a size reaching past it (row
+ * SIZE_PAST_MAX); STATUS_SUCCESS when the profile lets the call go on. */
+ntvm_ntstatus nt_check_limits(const ntvm *vm, uint64_t in_base, uint64_t in_size,
+                              nt_situation above_max);
+/* Page rounding of [in_base, in_base + in_size): *base rounds down, *size
+ * covers the range.  Wine 8.0 computes the size modulo 2^64 (row
+ * SIZE_ROUND_WRAP); otherwise a range past 2^64 gives false. */
+bool nt_round_pages(const ntvm *vm, uint64_t in_base, uint64_t in_size, uint64_t *base,
+                    uint64_t *size);
 
 /* The NTSTATUS for a manager failure during an operation that the NT layer
  * had already validated (out of host memory or a backend failure). */

@@ -24,41 +24,11 @@ static ntvm_ntstatus check_value(protect_req *r)
 	return nt_prot_check(r->vm, r->protect, &r->perm);
 }
 
-static ntvm_ntstatus check_limits(protect_req *r)
-{
-	uint64_t max = ntvm_max_address(r->vm);
-	uint32_t st;
-	if (r->in_base > max) {
-		st = nt_profile_result(r->vm, NT_SIT_PROTECT_BASE_ABOVE_MAX);
-		if (st != NTVM_STATUS_SUCCESS)
-			return st;
-	}
-	if (r->in_base <= max && r->in_size > max + 1 - r->in_base) {
-		st = nt_profile_result(r->vm, NT_SIT_SIZE_PAST_MAX);
-		if (st != NTVM_STATUS_SUCCESS)
-			return st;
-	}
-	return NTVM_STATUS_SUCCESS;
-}
-
-static bool round_range(protect_req *r)
-{
-	r->base = nt_round_down(r->in_base, NT_PAGE);
-	if (nt_profile_alternative(r->vm, NT_SIT_SIZE_ROUND_WRAP)) {
-		r->size = (r->in_size + (r->in_base & (NT_PAGE - 1)) + NT_PAGE - 1) & ~(NT_PAGE - 1);
-		return true;
-	}
-	uint64_t end;
-	if (r->in_size > UINT64_MAX - r->in_base || !nt_round_up(r->in_base + r->in_size, NT_PAGE, &end))
-		return false;
-	r->size = end - r->base;
-	return true;
-}
-
 static ntvm_ntstatus check_range(protect_req *r)
 {
 	uint32_t outside = nt_profile_result(r->vm, NT_SIT_PROTECT_NOT_IN_ALLOCATION);
-	if (!round_range(r) || !nt_range_in_allocation(r->vm, r->base, r->size, &r->res))
+	if (!nt_round_pages(r->vm, r->in_base, r->in_size, &r->base, &r->size) ||
+	    !nt_range_in_allocation(r->vm, r->base, r->size, &r->res))
 		return outside;
 	return NTVM_STATUS_SUCCESS;
 }
@@ -85,7 +55,7 @@ static ntvm_ntstatus run_checks(protect_req *r)
 	bool value_last = nt_profile_alternative(r->vm, NT_SIT_PROTECT_CHECK_ORDER);
 	ntvm_ntstatus st = value_last ? NTVM_STATUS_SUCCESS : check_value(r);
 	if (st == NTVM_STATUS_SUCCESS)
-		st = check_limits(r);
+		st = nt_check_limits(r->vm, r->in_base, r->in_size, NT_SIT_PROTECT_BASE_ABOVE_MAX);
 	if (st == NTVM_STATUS_SUCCESS)
 		st = check_range(r);
 	if (st == NTVM_STATUS_SUCCESS && !value_last)

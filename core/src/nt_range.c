@@ -53,3 +53,36 @@ ntvm_ntstatus nt_status_from_manager(ntvm_status st)
 		return NTVM_STATUS_INVALID_PARAMETER;
 	}
 }
+
+ntvm_ntstatus nt_check_limits(const ntvm *vm, uint64_t in_base, uint64_t in_size,
+                              nt_situation above_max)
+{
+	uint64_t max = ntvm_max_address(vm);
+	uint32_t st;
+	if (in_base > max) {
+		st = nt_profile_result(vm, above_max);
+		if (st != NTVM_STATUS_SUCCESS)
+			return st;
+	}
+	if (in_base <= max && in_size > max + 1 - in_base) {
+		st = nt_profile_result(vm, NT_SIT_SIZE_PAST_MAX);
+		if (st != NTVM_STATUS_SUCCESS)
+			return st;
+	}
+	return NTVM_STATUS_SUCCESS;
+}
+
+bool nt_round_pages(const ntvm *vm, uint64_t in_base, uint64_t in_size, uint64_t *base,
+                    uint64_t *size)
+{
+	*base = nt_round_down(in_base, NT_PAGE);
+	if (nt_profile_alternative(vm, NT_SIT_SIZE_ROUND_WRAP)) {
+		*size = (in_size + (in_base & (NT_PAGE - 1)) + NT_PAGE - 1) & ~(NT_PAGE - 1);
+		return true;
+	}
+	uint64_t end;
+	if (in_size > UINT64_MAX - in_base || !nt_round_up(in_base + in_size, NT_PAGE, &end))
+		return false;
+	*size = end - *base;
+	return true;
+}
