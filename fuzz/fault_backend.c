@@ -161,7 +161,7 @@ static int fb_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_rea
 void fault_backend_init(fault_backend *fb, uint64_t fail_at)
 {
 	fb->iface = (ntvm_backend){fb, fb_map, fb_unmap, fb_protect, fb_read, fb_write,
-	                           fb_map_mmio, NULL};
+	                           fb_map_mmio, NULL, NULL};
 	fb->count = 0;
 	fb->calls = 0;
 	fb->fail_at = fail_at;

@@ -66,7 +66,7 @@ ntvm *faulty_create(struct faulty *f, const ntvm_config *config)
 	*f = (struct faulty){ 0 };
 	if (!ntvm__backend_mem_create(&f->inner))
 		return NULL;
-	ntvm_backend b = { f, f_map, f_unmap, f_protect, f_read, f_write, f_map_mmio, NULL };
+	ntvm_backend b = { f, f_map, f_unmap, f_protect, f_read, f_write, f_map_mmio, NULL, NULL };
 	ntvm_config cfg = config ? *config : (ntvm_config){ 0 };
 	cfg.backend = &b;
 	ntvm *vm = ntvm_create(&cfg);

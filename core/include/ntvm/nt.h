@@ -57,6 +57,56 @@ enum {
 ntvm_ntstatus ntvm_nt_access(ntvm *vm, uint64_t address, void *data, size_t length,
                              uint32_t access, uint64_t *fault_address);
 
+/* ------------------------------------------------------------------ */
+/* Sections                                                             */
+/* ------------------------------------------------------------------ */
+/*
+ * Section objects live in the manager, named by handles that behave like a
+ * process's handles (non-zero multiples of 4; NtClose frees them).  A view
+ * keeps its section alive after the handle is closed, as on Windows.
+ */
+typedef uint64_t ntvm_handle;
+
+/*
+ * NtCreateSection.  file_bytes/file_size stand in for the FileHandle:
+ *  - file_bytes NULL: a page-file-backed section of *maximum_size bytes
+ *    (maximum_size required), SEC_COMMIT or SEC_RESERVE;
+ *  - with SEC_IMAGE: file_bytes is a PE file, parsed and laid out as the
+ *    image loader would (maximum_size may be NULL); bad PE input gives a
+ *    status, never a crash;
+ *  - otherwise: a data-file section whose initial contents are the bytes
+ *    (writes through views do not go back to the caller's buffer).
+ * On success *section receives a new handle.  Checks and statuses follow the
+ * real call (docs/nt-semantics.md, "Sections").
+ */
+ntvm_ntstatus ntvm_nt_create_section(ntvm *vm, ntvm_handle *section, uint32_t desired_access,
+                                     const uint64_t *maximum_size, uint32_t page_protection,
+                                     uint32_t allocation_attributes, const void *file_bytes,
+                                     size_t file_size);
+
+/*
+ * NtMapViewOfSection into the current process.  *base (in/out; 0: the system
+ * chooses), section_offset (in/out, may be NULL), *view_size (in/out; 0: to
+ * the end of the section) as the real call: rounding, 64 KiB alignment,
+ * MEM_TOP_DOWN and AT_ROUND_TO_PAGE in allocation_type, win32_protect checked
+ * against the section's protection.  Image views may answer
+ * STATUS_IMAGE_NOT_AT_BASE (a success) when mapped away from their base.
+ */
+ntvm_ntstatus ntvm_nt_map_view_of_section(ntvm *vm, ntvm_handle section, uint64_t *base,
+                                          uint64_t zero_bits, uint64_t commit_size,
+                                          uint64_t *section_offset, uint64_t *view_size,
+                                          uint32_t inherit_disposition,
+                                          uint32_t allocation_type, uint32_t win32_protect);
+
+/* NtUnmapViewOfSection: any address inside a view unmaps the whole view. */
+ntvm_ntstatus ntvm_nt_unmap_view_of_section(ntvm *vm, uint64_t base);
+
+/* NtExtendSection: grows a page-file-backed section; *new_size in/out. */
+ntvm_ntstatus ntvm_nt_extend_section(ntvm *vm, ntvm_handle section, uint64_t *new_size);
+
+/* NtClose of a handle the manager gave out. */
+ntvm_ntstatus ntvm_nt_close(ntvm *vm, ntvm_handle handle);
+
 #ifdef __cplusplus
 }
 #endif

@@ -131,6 +131,13 @@ typedef void (*ntvm_mmio_write_fn)(void *user, uint64_t address, const void *dat
  *  - read/write: the range lies within mapped pages (never MMIO); may fail.
  *  - map_mmio: the pages are not mapped; accesses go to the callbacks.
  *  - destroy (optional): called by ntvm_destroy after everything is unmapped.
+ *  - map_shared (optional, needed for section views): the pages are not
+ *    mapped; afterwards the guest range is backed by the host memory at
+ *    `host` (page aligned, owned by the manager, valid until the range is
+ *    unmapped), so that two views of one section share their contents.
+ *    Reads and writes of such pages may go to `host` directly.  May fail.
+ *    A backend without it can still run everything but section views
+ *    (NtMapViewOfSection answers STATUS_NOT_SUPPORTED).
  * Return 0 for success, non-zero for failure.
  */
 typedef struct ntvm_backend {
@@ -143,6 +150,8 @@ typedef struct ntvm_backend {
 	int (*map_mmio)(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_read_fn read,
 	                ntvm_mmio_write_fn write, void *user);
 	void (*destroy)(void *ctx);
+	int (*map_shared)(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective,
+	                  void *host);
 } ntvm_backend;
 
 /* ------------------------------------------------------------------ */
