@@ -27,7 +27,7 @@ targets=${NTVM_FUZZ_ONLY:-$targets} # one target only (scripts/afl.sh, scripts/r
 
 std="-std=c11 -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 inc_core="-I$root/core/include -I$root/core/src"
-inc_all="$inc_core -I$root/oracle -I$root/reference/trace -I$root/fuzz"
+inc_all="$inc_core -I$root/oracle -I$root/reference/trace -I$root/reference/pe -I$root/fuzz"
 
 # compile GROUP_INCLUDES FILES...: one object per source in $work
 objs=()
@@ -44,7 +44,8 @@ compile() {
 
 compile "$inc_core" "$root"/core/src/*.c
 compile "$inc_core -I$root/oracle" "$root"/oracle/*.c
-compile "-I$root/reference/trace -I$root/core/include" "$root"/reference/trace/*.c
+compile "-I$root/reference/pe" "$root"/reference/pe/*.c
+compile "-I$root/reference/trace -I$root/reference/pe -I$root/core/include" "$root"/reference/trace/*.c
 common=$(sed -n '/^add_library(ntvm_fuzz_common/,/)/p' "$root/fuzz/CMakeLists.txt" |
 	grep -oE '[a-z_]+\.c')
 for f in $common; do compile "$inc_all" "$root/fuzz/$f"; done

@@ -214,6 +214,14 @@ static void write_section(const ntvm_pe_spec *spec, const struct pe_layout *l, u
 		file[s->raw_pointer + i] = (uint8_t)(((k + 1) << 4) | ((i >> 9) & 15));
 }
 
+int ntvm_pe_spec_check(const ntvm_pe_spec *spec, const char **error)
+{
+	const char *unused;
+	struct pe_layout l;
+
+	return lay_out(spec, &l, error ? error : &unused);
+}
+
 int ntvm_pe_build(const ntvm_pe_spec *spec, uint8_t **out, size_t *out_size, const char **error)
 {
 	const char *unused;

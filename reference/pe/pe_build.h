@@ -46,4 +46,8 @@ int ntvm_pe_spec_format(const ntvm_pe_spec *spec, char *out, size_t out_size);
  * spec cannot be laid out (with *error as above). */
 int ntvm_pe_build(const ntvm_pe_spec *spec, uint8_t **out, size_t *out_size, const char **error);
 
+/* Whether ntvm_pe_build would lay the spec out (0), without building it; -1
+ * and *error as above if not. */
+int ntvm_pe_spec_check(const ntvm_pe_spec *spec, const char **error);
+
 #endif /* NTVM_PE_BUILD_H */

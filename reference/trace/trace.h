@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define NTVM_TRACE_VERSION 1
-#define NTVM_TRACE_MAX_ARGS 5
+#define NTVM_TRACE_MAX_ARGS 9     /* map has 9 */
 #define NTVM_TRACE_MAX_RESULTS 8
 #define NTVM_TRACE_MAX_BYTES 64   /* read/write LEN is 1..64 */
 #define NTVM_TRACE_DEFAULT_ARENA_BASE 0x0000100000000000ull
@@ -39,6 +39,11 @@ enum ntvm_trace_op {
 	NTVM_OP_QUERY,
 	NTVM_OP_READ,
 	NTVM_OP_WRITE,
+	NTVM_OP_SECTION, /* extension: sections (docs/trace-format.md) */
+	NTVM_OP_MAP,
+	NTVM_OP_UNMAP,
+	NTVM_OP_EXTEND,
+	NTVM_OP_CLOSE,
 	NTVM_OP_COUNT
 };
 
@@ -55,20 +60,28 @@ enum ntvm_trace_kind {
 	NTVM_KIND_REGION_TYPE, /* MEM_PRIVATE / MEM_MAPPED / MEM_IMAGE (32 bits) */
 	NTVM_KIND_STATUS,      /* STATUS_* name or 0x + 8 hex digits */
 	NTVM_KIND_BYTES,       /* read result: LEN bytes as one hex string */
+	NTVM_KIND_OPT_SIZE,    /* a pointed-to 64-bit number, or `-` (NTVM_FORM_NULL) */
+	NTVM_KIND_SEC_ATTR,    /* SEC_* allocation attributes (32 bits) */
+	NTVM_KIND_ACCESS,      /* SECTION_* and standard access rights (32 bits) */
+	NTVM_KIND_FILE,        /* `-` (NTVM_FORM_NULL) or pe:DESC, DESC in stmt.file */
+	NTVM_KIND_HANDLE,      /* %n (NTVM_FORM_HANDLE) or a literal handle value */
+	NTVM_KIND_INHERIT,     /* ViewShare / ViewUnmap or a number (32 bits) */
 	NTVM_KIND_COUNT
 };
 
 enum ntvm_trace_form {
 	NTVM_FORM_ABS,   /* v is the value itself */
 	NTVM_FORM_ARENA, /* value = arena_base + v (mod 2^64); written A, A+0x.., A-0x.. */
-	NTVM_FORM_BOUND  /* value = base bound to $bind + v (mod 2^64) */
+	NTVM_FORM_BOUND, /* value = base bound to $bind + v (mod 2^64) */
+	NTVM_FORM_HANDLE, /* value = the handle bound to %bind (v is 0) */
+	NTVM_FORM_NULL    /* `-`: a NULL pointer (OPT_SIZE) or no file (FILE) */
 };
 
 /* One argument or result field. */
 struct ntvm_trace_val {
 	uint8_t wild;  /* results only: `*`, not checked; other members unused */
 	uint8_t form;  /* enum ntvm_trace_form; only NTVM_KIND_ADDR uses non-ABS forms */
-	uint32_t bind; /* n of $n (1-based) for NTVM_FORM_BOUND */
+	uint32_t bind; /* n of $n (1-based) for NTVM_FORM_BOUND, of %n for NTVM_FORM_HANDLE */
 	uint64_t v;    /* the value (ABS) or the offset, two's complement (ARENA, BOUND) */
 };
 
@@ -80,6 +93,12 @@ struct ntvm_trace_val {
  *   query   ADDR                             => STATUS [BASE ALLOCBASE ALLOCPROT SIZE STATE PROT TYPE]
  *   read    ADDR LEN                         => STATUS [BYTES]
  *   write   ADDR LEN BYTE                    => STATUS
+ *   section SIZE PROT ATTRS FILE [ACCESS]    => STATUS [%n]
+ *   map     SECTION ADDR ZERO_BITS COMMIT OFFSET SIZE INHERIT TYPE PROT
+ *                                            => STATUS BASE OFFSET SIZE
+ *   unmap   ADDR                             => STATUS
+ *   extend  SECTION SIZE                     => STATUS SIZE
+ *   close   SECTION                          => STATUS
  */
 enum {
 	NTVM_ARG_ADDR = 0,
@@ -106,6 +125,31 @@ enum {
 	NTVM_RES_Q_PROT = 6,
 	NTVM_RES_Q_TYPE = 7
 };
+enum {
+	NTVM_ARG_SEC_SIZE = 0, /* section */
+	NTVM_ARG_SEC_PROT = 1,
+	NTVM_ARG_SEC_ATTRS = 2,
+	NTVM_ARG_SEC_FILE = 3,
+	NTVM_ARG_SEC_ACCESS = 4,
+	NTVM_ARG_MAP_SECTION = 0, /* map */
+	NTVM_ARG_MAP_ADDR = 1,
+	NTVM_ARG_MAP_ZERO_BITS = 2,
+	NTVM_ARG_MAP_COMMIT = 3,
+	NTVM_ARG_MAP_OFFSET = 4,
+	NTVM_ARG_MAP_SIZE = 5,
+	NTVM_ARG_MAP_INHERIT = 6,
+	NTVM_ARG_MAP_TYPE = 7,
+	NTVM_ARG_MAP_PROT = 8,
+	NTVM_ARG_HANDLE = 0, /* extend, close */
+	NTVM_ARG_EXTEND_SIZE = 1
+};
+enum {
+	NTVM_RES_SEC_HANDLE = 1, /* section */
+	NTVM_RES_MAP_BASE = 1,   /* map */
+	NTVM_RES_MAP_OFFSET = 2,
+	NTVM_RES_MAP_SIZE = 3,
+	NTVM_RES_EXTEND_SIZE = 1 /* extend */
+};
 
 struct ntvm_trace_stmt {
 	uint8_t op;          /* enum ntvm_trace_op */
@@ -127,6 +171,14 @@ struct ntvm_trace_stmt {
 	uint8_t bytes[NTVM_TRACE_MAX_BYTES];
 	char *pre;     /* comment/blank lines before this line, verbatim, each ending in \n; or NULL */
 	char *comment; /* trailing comment from `#` on (trailing blanks cut), or NULL */
+	/*
+	 * section: the %n a successful call binds (or, without results, the
+	 * number it takes if it succeeds), 0 if none.
+	 */
+	uint32_t binds_handle;
+	/* section with FILE pe:DESC: DESC in the PE builder's canonical form
+	 * (malloc'd, owned like pre/comment); NULL otherwise. */
+	char *file;
 };
 
 /* A header line after `arena` (title, origin, unknown keys), kept in order. */
@@ -156,6 +208,7 @@ struct ntvm_trace {
 	size_t nstmts, cap_stmts;
 	uint32_t nbinds;       /* highest $n bound by the statements */
 	char *tail;            /* comment/blank lines after the last line, or NULL */
+	uint32_t nhandles;     /* highest %n bound by the statements */
 };
 
 struct ntvm_trace_error {
@@ -241,7 +294,8 @@ int ntvm_trace_format_stmt(const struct ntvm_trace *t, const struct ntvm_trace_s
                            int with_results, char *buf, size_t cap);
 int ntvm_trace_format_results(const struct ntvm_trace *t, const struct ntvm_trace_stmt *s,
                               char *buf, size_t cap);
-/* One field of the given kind (for NTVM_KIND_BYTES pass the statement's bytes). */
+/* One field of the given kind (for NTVM_KIND_BYTES pass the statement's bytes,
+ * for NTVM_KIND_FILE its `file` text as bytes with nbytes its length). */
 int ntvm_trace_format_val(const struct ntvm_trace *t, enum ntvm_trace_kind kind,
                           const struct ntvm_trace_val *v, const uint8_t *bytes, size_t nbytes,
                           char *buf, size_t cap);
@@ -267,13 +321,18 @@ struct ntvm_trace_env {
 	uint64_t arena_base, arena_size;
 	struct ntvm_trace_binding *binds; /* binds[n - 1] is $n */
 	uint32_t nbinds, cap;
+	uint64_t *handles; /* handles[n - 1] is %n */
+	uint32_t nhandles, cap_handles;
 };
 
 void ntvm_trace_env_init(struct ntvm_trace_env *env, uint64_t arena_base, uint64_t arena_size);
 void ntvm_trace_env_free(struct ntvm_trace_env *env);
 /* Records the next binding; returns its n (>= 1), or 0 on allocation failure. */
 uint32_t ntvm_trace_env_bind(struct ntvm_trace_env *env, uint64_t base, uint64_t size);
-/* The absolute value of an address field; -1 if it names an unknown $n. */
+/* Records the next handle binding; returns its n (>= 1), or 0 on allocation failure. */
+uint32_t ntvm_trace_env_bind_handle(struct ntvm_trace_env *env, uint64_t handle);
+/* The absolute value of an address or handle field; -1 if it names an
+ * unknown $n or %n, or is a `-` (NTVM_FORM_NULL). */
 int ntvm_trace_env_resolve(const struct ntvm_trace_env *env, const struct ntvm_trace_val *v,
                            uint64_t *out);
 /*
@@ -292,7 +351,7 @@ int ntvm_trace_status_from_name(const char *name, size_t len, uint32_t *value);
 
 /*
  * Flag names for a flag kind (NTVM_KIND_MEM_TYPE, _PROT, _STATE,
- * _REGION_TYPE).  from_name accepts every name of the kind's family
+ * _REGION_TYPE, _SEC_ATTR, _ACCESS).  from_name accepts every name of the kind's family
  * (MEM_* or PAGE_*, aliases included); returns -1 if unknown.
  */
 int ntvm_trace_flag_from_name(enum ntvm_trace_kind kind, const char *name, size_t len,

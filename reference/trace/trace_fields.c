@@ -150,9 +150,97 @@ static int parse_addr(const struct trace_tok *tk, uint32_t nbinds, struct ntvm_t
 	return trace_parse_number(tk, &v->v, e);
 }
 
+/* "%n": a handle an earlier section bound. */
+static int parse_handle_ref(const struct trace_tok *tk, uint32_t nhandles, struct ntvm_trace_val *v,
+                            struct trace_perr *e)
+{
+	char q[48];
+	uint64_t n = 0;
+	size_t i = 1;
+
+	while (i < tk->n && tk->s[i] >= '0' && tk->s[i] <= '9' && n <= UINT32_MAX)
+		n = n * 10 + (uint64_t)(tk->s[i++] - '0');
+	if (i == 1 || i != tk->n || n == 0 || n > UINT32_MAX)
+		return trace_perr_set(e, tk->col, "bad handle '%s' (expected %%n with n >= 1, or a number)",
+		                      trace_tok_quote(tk, q, sizeof q));
+	if (n > nhandles)
+		return trace_perr_set(e, tk->col, "%%%u is not bound yet (bound so far: %u handle%s)",
+		                      (unsigned)n, (unsigned)nhandles, nhandles == 1 ? "" : "s");
+	v->form = NTVM_FORM_HANDLE;
+	v->bind = (uint32_t)n;
+	return 0;
+}
+
+static int parse_handle(const struct trace_tok *tk, uint32_t nhandles, struct ntvm_trace_val *v,
+                        struct trace_perr *e)
+{
+	if (tk->s[0] == '%')
+		return parse_handle_ref(tk, nhandles, v, e);
+	if (tk->s[0] < '0' || tk->s[0] > '9') {
+		char q[48];
+		return trace_perr_set(e, tk->col, "bad handle '%s' (expected %%n or a number)",
+		                      trace_tok_quote(tk, q, sizeof q));
+	}
+	return trace_parse_number(tk, &v->v, e);
+}
+
+/* A number, or `-` for a NULL pointer. */
+static int parse_opt_size(const struct trace_tok *tk, struct ntvm_trace_val *v, struct trace_perr *e)
+{
+	if (tk->n == 1 && tk->s[0] == '-') {
+		v->form = NTVM_FORM_NULL;
+		return 0;
+	}
+	return trace_parse_number(tk, &v->v, e);
+}
+
+/* ViewShare / ViewUnmap or a 32-bit number. */
+static int parse_inherit(const struct trace_tok *tk, struct ntvm_trace_val *v, struct trace_perr *e)
+{
+	char q[48];
+	uint32_t named;
+
+	if (ntvm_trace_flag_from_name(NTVM_KIND_INHERIT, tk->s, tk->n, &named) == 0) {
+		v->v = named;
+		return 0;
+	}
+	if (tk->s[0] < '0' || tk->s[0] > '9')
+		return trace_perr_set(e, tk->col, "bad INHERIT '%s' (ViewShare, ViewUnmap or a number)",
+		                      trace_tok_quote(tk, q, sizeof q));
+	if (trace_parse_number(tk, &v->v, e) != 0)
+		return -1;
+	if (v->v > UINT32_MAX)
+		return trace_perr_set(e, tk->col, "INHERIT '%s' does not fit in 32 bits",
+		                      trace_tok_quote(tk, q, sizeof q));
+	return 0;
+}
+
 static const char *family_name(enum ntvm_trace_kind kind)
 {
-	return kind == NTVM_KIND_PROT ? "PAGE_*" : "MEM_*";
+	switch (kind) {
+	case NTVM_KIND_PROT: return "PAGE_*";
+	case NTVM_KIND_SEC_ATTR: return "SEC_*";
+	case NTVM_KIND_ACCESS: return "SECTION_* access";
+	default: return "MEM_*";
+	}
+}
+
+/* The flag families a name can belong to; MEM_TYPE stands for STATE and
+ * REGION_TYPE too, which share its names. */
+static const enum ntvm_trace_kind families[] = { NTVM_KIND_PROT, NTVM_KIND_MEM_TYPE,
+	                                         NTVM_KIND_SEC_ATTR, NTVM_KIND_ACCESS };
+
+static int other_family_has(enum ntvm_trace_kind kind, const struct trace_tok *part)
+{
+	enum ntvm_trace_kind own = kind == NTVM_KIND_STATE || kind == NTVM_KIND_REGION_TYPE
+	                                   ? NTVM_KIND_MEM_TYPE : kind;
+	uint32_t other;
+
+	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+		if (families[i] != own &&
+		    ntvm_trace_flag_from_name(families[i], part->s, part->n, &other) == 0)
+			return 1;
+	return 0;
 }
 
 static int parse_flag_part(enum ntvm_trace_kind kind, const struct trace_tok *part,
@@ -160,7 +248,6 @@ static int parse_flag_part(enum ntvm_trace_kind kind, const struct trace_tok *pa
 {
 	char q[48];
 	uint64_t n;
-	uint32_t other;
 
 	if (part->n == 0)
 		return trace_perr_set(e, part->col, "empty flag name (stray '|')");
@@ -175,8 +262,7 @@ static int parse_flag_part(enum ntvm_trace_kind kind, const struct trace_tok *pa
 	}
 	if (ntvm_trace_flag_from_name(kind, part->s, part->n, out) == 0)
 		return 0;
-	if (ntvm_trace_flag_from_name(kind == NTVM_KIND_PROT ? NTVM_KIND_MEM_TYPE : NTVM_KIND_PROT,
-	                              part->s, part->n, &other) == 0)
+	if (other_family_has(kind, part))
 		return trace_perr_set(e, part->col, "'%s' is not a %s flag (arguments swapped?)",
 		                      trace_tok_quote(part, q, sizeof q), family_name(kind));
 	return trace_perr_set(e, part->col, "unknown flag name '%s'", trace_tok_quote(part, q, sizeof q));
@@ -260,8 +346,8 @@ static int parse_ranged(const struct trace_tok *tk, const char *what, uint64_t l
 }
 
 int trace_parse_field(enum ntvm_trace_kind kind, const struct trace_tok *tk, int allow_wild,
-                      uint32_t nbinds, struct ntvm_trace_val *v, uint8_t *bytes, size_t nbytes,
-                      struct trace_perr *e)
+                      uint32_t nbinds, uint32_t nhandles, struct ntvm_trace_val *v, uint8_t *bytes,
+                      size_t nbytes, struct trace_perr *e)
 {
 	memset(v, 0, sizeof *v);
 	if (tk->n == 1 && tk->s[0] == '*') {
@@ -277,7 +363,13 @@ int trace_parse_field(enum ntvm_trace_kind kind, const struct trace_tok *tk, int
 	case NTVM_KIND_MEM_TYPE:
 	case NTVM_KIND_PROT:
 	case NTVM_KIND_STATE:
-	case NTVM_KIND_REGION_TYPE: return parse_flags(kind, tk, &v->v, e);
+	case NTVM_KIND_REGION_TYPE:
+	case NTVM_KIND_SEC_ATTR:
+	case NTVM_KIND_ACCESS: return parse_flags(kind, tk, &v->v, e);
+	case NTVM_KIND_OPT_SIZE: return parse_opt_size(tk, v, e);
+	case NTVM_KIND_HANDLE: return parse_handle(tk, nhandles, v, e);
+	case NTVM_KIND_INHERIT: return parse_inherit(tk, v, e);
+	case NTVM_KIND_FILE: return trace_perr_set(e, tk->col, "a FILE field is parsed with its statement");
 	case NTVM_KIND_STATUS: return parse_status(tk, &v->v, e);
 	case NTVM_KIND_BYTES: return parse_bytes(tk, bytes, nbytes, e);
 	default: return trace_parse_number(tk, &v->v, e);

@@ -65,16 +65,28 @@ int trace_parse_number(const struct trace_tok *tk, uint64_t *out, struct trace_p
  * receives nbytes bytes (the hex string must have exactly 2 * nbytes digits).
  */
 int trace_parse_field(enum ntvm_trace_kind kind, const struct trace_tok *tk, int allow_wild,
-                      uint32_t nbinds, struct ntvm_trace_val *v, uint8_t *bytes, size_t nbytes,
-                      struct trace_perr *e);
+                      uint32_t nbinds, uint32_t nhandles, struct ntvm_trace_val *v, uint8_t *bytes,
+                      size_t nbytes, struct trace_perr *e);
+
+/*
+ * A FILE field: `-` (form NULL, *desc NULL) or pe:DESC, where DESC must parse
+ * and lay out with the PE builder; *desc receives its canonical text
+ * (malloc'd).
+ */
+int trace_parse_file(const struct trace_tok *tk, struct ntvm_trace_val *v, char **desc,
+                     struct trace_perr *e);
+/* 0 if desc is a PE description in canonical form, else -1 and a reason. */
+int trace_file_check(const char *desc, const char **why);
 
 /*
  * One statement from its tokens (toks[0] is the op, already known to be op).
- * *nbinds is the highest $n bound so far; it grows when the statement binds.
- * Fills everything in *s but line, pre and comment.
+ * *nbinds / *nhandles are the highest $n / %n bound so far; they grow when
+ * the statement binds.  Fills everything in *s but line, pre and comment; on
+ * success s->file may hold a malloc'd text the caller frees.
  */
 int trace_parse_stmt_toks(const struct trace_tok *toks, int ntoks, int op, uint64_t arena_base,
-                          uint32_t *nbinds, struct ntvm_trace_stmt *s, struct trace_perr *e);
+                          uint32_t *nbinds, uint32_t *nhandles, struct ntvm_trace_stmt *s,
+                          struct trace_perr *e);
 
 /* 1 if text can be a header text (no line break, no '#'); key: a header key word. */
 int trace_text_ok(const char *text);

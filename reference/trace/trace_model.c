@@ -106,13 +106,17 @@ int ntvm_trace_append(struct ntvm_trace *t, const struct ntvm_trace_stmt *s)
 	*d = *s;
 	d->pre = dup_or_null(s->pre);
 	d->comment = dup_or_null(s->comment);
-	if ((s->pre && !d->pre) || (s->comment && !d->comment)) {
+	d->file = dup_or_null(s->file);
+	if ((s->pre && !d->pre) || (s->comment && !d->comment) || (s->file && !d->file)) {
 		free(d->pre);
 		free(d->comment);
+		free(d->file);
 		return -1;
 	}
 	if (d->binds > t->nbinds)
 		t->nbinds = d->binds;
+	if (d->binds_handle > t->nhandles)
+		t->nhandles = d->binds_handle;
 	t->nstmts++;
 	return 0;
 }
@@ -136,6 +140,7 @@ void ntvm_trace_free(struct ntvm_trace *t)
 	for (size_t i = 0; i < t->nstmts; i++) {
 		free(t->stmts[i].pre);
 		free(t->stmts[i].comment);
+		free(t->stmts[i].file);
 	}
 	for (size_t i = 0; i < t->nhdr; i++) {
 		free(t->hdr[i].key);

@@ -21,6 +21,15 @@
 #define TRACE_PAGE_TARGETS_INVALID 0x40000000u
 #define TRACE_PAGE_REVERT_TO_FILE_MAP 0x80000000u
 
+/* Standard access rights and section statuses not in ntdefs.h (SDK values). */
+#define TRACE_DELETE 0x00010000u
+#define TRACE_READ_CONTROL 0x00020000u
+#define TRACE_WRITE_DAC 0x00040000u
+#define TRACE_WRITE_OWNER 0x00080000u
+#define TRACE_SYNCHRONIZE 0x00100000u
+#define TRACE_STATUS_SECTION_NOT_EXTENDED 0xC0000087u
+#define TRACE_STATUS_MAPPED_FILE_SIZE_ZERO 0xC000011Eu
+
 struct name_entry {
 	const char *name;
 	uint32_t value;
@@ -99,6 +108,39 @@ static const struct name_entry region_type_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct name_entry sec_attr_names[] = {
+	ENTRY(SEC_FILE),
+	ENTRY(SEC_IMAGE),
+	ENTRY(SEC_RESERVE),
+	ENTRY(SEC_COMMIT),
+	ENTRY(SEC_NOCACHE),
+	ENTRY(SEC_WRITECOMBINE),
+	ENTRY(SEC_LARGE_PAGES),
+	{ NULL, 0 },
+};
+
+/* SECTION_ALL_ACCESS first: the writer takes it whole when all its bits are set. */
+static const struct name_entry access_names[] = {
+	ENTRY(SECTION_ALL_ACCESS),
+	ENTRY(SECTION_QUERY),
+	ENTRY(SECTION_MAP_WRITE),
+	ENTRY(SECTION_MAP_READ),
+	ENTRY(SECTION_MAP_EXECUTE),
+	ENTRY(SECTION_EXTEND_SIZE),
+	{ "DELETE", TRACE_DELETE },
+	{ "READ_CONTROL", TRACE_READ_CONTROL },
+	{ "WRITE_DAC", TRACE_WRITE_DAC },
+	{ "WRITE_OWNER", TRACE_WRITE_OWNER },
+	{ "SYNCHRONIZE", TRACE_SYNCHRONIZE },
+	{ NULL, 0 },
+};
+
+static const struct name_entry inherit_names[] = {
+	{ "ViewShare", NTVM_VIEW_SHARE },
+	{ "ViewUnmap", NTVM_VIEW_UNMAP },
+	{ NULL, 0 },
+};
+
 static const struct name_entry status_names[] = {
 	ENTRY(STATUS_SUCCESS),
 	ENTRY(STATUS_GUARD_PAGE_VIOLATION),
@@ -124,6 +166,26 @@ static const struct name_entry status_names[] = {
 	ENTRY(STATUS_INVALID_PARAMETER_5),
 	ENTRY(STATUS_INVALID_PARAMETER_6),
 	ENTRY(STATUS_INVALID_ADDRESS),
+	ENTRY(STATUS_IMAGE_NOT_AT_BASE),
+	ENTRY(STATUS_IMAGE_MACHINE_TYPE_MISMATCH),
+	ENTRY(STATUS_INVALID_VIEW_SIZE),
+	ENTRY(STATUS_INVALID_FILE_FOR_SECTION),
+	ENTRY(STATUS_ACCESS_DENIED),
+	ENTRY(STATUS_OBJECT_TYPE_MISMATCH),
+	ENTRY(STATUS_SECTION_TOO_BIG),
+	ENTRY(STATUS_SECTION_PROTECTION),
+	ENTRY(STATUS_INVALID_IMAGE_FORMAT),
+	ENTRY(STATUS_INSUFFICIENT_RESOURCES),
+	ENTRY(STATUS_NOT_SUPPORTED),
+	ENTRY(STATUS_INVALID_PARAMETER_7),
+	ENTRY(STATUS_INVALID_PARAMETER_8),
+	ENTRY(STATUS_INVALID_PARAMETER_9),
+	ENTRY(STATUS_INVALID_PARAMETER_10),
+	ENTRY(STATUS_INVALID_IMAGE_NOT_MZ),
+	ENTRY(STATUS_INVALID_IMAGE_PROTECT),
+	ENTRY(STATUS_MAPPED_ALIGNMENT),
+	{ "STATUS_SECTION_NOT_EXTENDED", TRACE_STATUS_SECTION_NOT_EXTENDED },
+	{ "STATUS_MAPPED_FILE_SIZE_ZERO", TRACE_STATUS_MAPPED_FILE_SIZE_ZERO },
 	{ NULL, 0 },
 };
 
@@ -134,6 +196,9 @@ static const struct name_entry *write_table(enum ntvm_trace_kind kind)
 	case NTVM_KIND_PROT: return prot_names;
 	case NTVM_KIND_STATE: return state_names;
 	case NTVM_KIND_REGION_TYPE: return region_type_names;
+	case NTVM_KIND_SEC_ATTR: return sec_attr_names;
+	case NTVM_KIND_ACCESS: return access_names;
+	case NTVM_KIND_INHERIT: return inherit_names;
 	default: return NULL;
 	}
 }
@@ -164,6 +229,10 @@ int ntvm_trace_flag_from_name(enum ntvm_trace_kind kind, const char *name, size_
 		if (table_lookup(mem_type_names, name, len, value) == 0)
 			return 0;
 		return table_lookup(mem_aliases, name, len, value);
+	case NTVM_KIND_SEC_ATTR:
+	case NTVM_KIND_ACCESS:
+	case NTVM_KIND_INHERIT:
+		return table_lookup(write_table(kind), name, len, value);
 	default:
 		return -1;
 	}

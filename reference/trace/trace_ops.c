@@ -38,6 +38,22 @@ static const struct op_shape shapes[NTVM_OP_COUNT] = {
 	[NTVM_OP_WRITE] = { "write", 3, 3, 1,
 		{ K(ADDR), K(LEN), K(BYTE) },
 		{ K(STATUS) } },
+	[NTVM_OP_SECTION] = { "section", 4, 5, 2,
+		{ K(OPT_SIZE), K(PROT), K(SEC_ATTR), K(FILE), K(ACCESS) },
+		{ K(STATUS), K(HANDLE) } },
+	[NTVM_OP_MAP] = { "map", 9, 9, 4,
+		{ K(HANDLE), K(ADDR), K(ZERO_BITS), K(SIZE), K(OPT_SIZE), K(SIZE), K(INHERIT),
+		  K(MEM_TYPE), K(PROT) },
+		{ K(STATUS), K(ADDR), K(OPT_SIZE), K(SIZE) } },
+	[NTVM_OP_UNMAP] = { "unmap", 1, 1, 1,
+		{ K(ADDR) },
+		{ K(STATUS) } },
+	[NTVM_OP_EXTEND] = { "extend", 2, 2, 2,
+		{ K(HANDLE), K(SIZE) },
+		{ K(STATUS), K(SIZE) } },
+	[NTVM_OP_CLOSE] = { "close", 1, 1, 1,
+		{ K(HANDLE) },
+		{ K(STATUS) } },
 };
 
 const char *ntvm_trace_op_name(enum ntvm_trace_op op)
@@ -94,6 +110,27 @@ void ntvm_trace_env_free(struct ntvm_trace_env *env)
 	free(env->binds);
 	env->binds = NULL;
 	env->nbinds = env->cap = 0;
+	free(env->handles);
+	env->handles = NULL;
+	env->nhandles = env->cap_handles = 0;
+}
+
+uint32_t ntvm_trace_env_bind_handle(struct ntvm_trace_env *env, uint64_t handle)
+{
+	if (env->nhandles == env->cap_handles) {
+		uint32_t cap = env->cap_handles ? env->cap_handles * 2 : 16;
+		uint64_t *p;
+
+		if (cap < env->cap_handles)
+			return 0;
+		p = realloc(env->handles, cap * sizeof *p);
+		if (!p)
+			return 0;
+		env->handles = p;
+		env->cap_handles = cap;
+	}
+	env->handles[env->nhandles] = handle;
+	return ++env->nhandles;
 }
 
 uint32_t ntvm_trace_env_bind(struct ntvm_trace_env *env, uint64_t base, uint64_t size)
@@ -129,6 +166,11 @@ int ntvm_trace_env_resolve(const struct ntvm_trace_env *env, const struct ntvm_t
 		if (v->bind == 0 || v->bind > env->nbinds)
 			return -1;
 		*out = env->binds[v->bind - 1].base + v->v;
+		return 0;
+	case NTVM_FORM_HANDLE:
+		if (v->bind == 0 || v->bind > env->nhandles)
+			return -1;
+		*out = env->handles[v->bind - 1];
 		return 0;
 	default:
 		return -1;

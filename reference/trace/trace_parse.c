@@ -248,18 +248,19 @@ static int parse_stmt(struct parser *p, int op)
 	int rc;
 
 	memset(&s, 0, sizeof s);
-	if (trace_parse_stmt_toks(p->toks, p->ntoks, op, p->t->arena_base, &p->t->nbinds, &s, &e) != 0)
+	if (trace_parse_stmt_toks(p->toks, p->ntoks, op, p->t->arena_base, &p->t->nbinds,
+	                          &p->t->nhandles, &s, &e) != 0)
 		return fail_perr(p, &e);
 	s.line = p->lineno;
-	if (take_pre(p, &s.pre) != 0)
-		return -1;
-	if (take_comment(p, &s.comment) != 0) {
+	if (take_pre(p, &s.pre) != 0 || take_comment(p, &s.comment) != 0) {
 		free(s.pre);
+		free(s.file);
 		return -1;
 	}
 	rc = ntvm_trace_append(p->t, &s);
 	free(s.pre);
 	free(s.comment);
+	free(s.file);
 	return rc == 0 ? 0 : oom(p);
 }
 

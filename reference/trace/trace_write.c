@@ -51,11 +51,35 @@ static void put_status(struct trace_buf *b, uint32_t status)
 		trace_buf_printf(b, "0x%08" PRIx32, status);
 }
 
+static void put_inherit(struct trace_buf *b, uint32_t value)
+{
+	uint32_t named;
+
+	for (size_t i = 0;; i++) {
+		const char *name = ntvm_trace_flag_entry(NTVM_KIND_INHERIT, i, &named);
+		if (!name)
+			break;
+		if (named == value) {
+			trace_buf_puts(b, name);
+			return;
+		}
+	}
+	trace_buf_printf(b, "0x%" PRIx32, value);
+}
+
 void trace_buf_val(struct trace_buf *b, const struct ntvm_trace *t, enum ntvm_trace_kind kind,
                    const struct ntvm_trace_val *v, const uint8_t *bytes, size_t nbytes)
 {
 	if (v->wild) {
 		trace_buf_puts(b, "*");
+		return;
+	}
+	if (v->form == NTVM_FORM_NULL) {
+		trace_buf_puts(b, "-");
+		return;
+	}
+	if (v->form == NTVM_FORM_HANDLE) {
+		trace_buf_printf(b, "%%%" PRIu32, v->bind);
 		return;
 	}
 	switch (kind) {
@@ -69,7 +93,16 @@ void trace_buf_val(struct trace_buf *b, const struct ntvm_trace *t, enum ntvm_tr
 	case NTVM_KIND_PROT:
 	case NTVM_KIND_STATE:
 	case NTVM_KIND_REGION_TYPE:
+	case NTVM_KIND_SEC_ATTR:
+	case NTVM_KIND_ACCESS:
 		trace_buf_flags(b, kind, (uint32_t)v->v);
+		break;
+	case NTVM_KIND_INHERIT:
+		put_inherit(b, (uint32_t)v->v);
+		break;
+	case NTVM_KIND_FILE:
+		trace_buf_puts(b, "pe:");
+		trace_buf_put(b, (const char *)bytes, bytes ? nbytes : 0);
 		break;
 	case NTVM_KIND_STATUS:
 		put_status(b, (uint32_t)v->v);
@@ -102,9 +135,10 @@ void trace_buf_stmt(struct trace_buf *b, const struct ntvm_trace *t,
 
 	trace_buf_puts(b, name ? name : "?");
 	for (int i = 0; i < s->nargs && i < NTVM_TRACE_MAX_ARGS; i++) {
+		enum ntvm_trace_kind kind = ntvm_trace_arg_kind((enum ntvm_trace_op)s->op, i);
+		const char *file = kind == NTVM_KIND_FILE ? s->file : NULL;
 		trace_buf_puts(b, " ");
-		trace_buf_val(b, t, ntvm_trace_arg_kind((enum ntvm_trace_op)s->op, i), &s->args[i],
-		              NULL, 0);
+		trace_buf_val(b, t, kind, &s->args[i], (const uint8_t *)file, file ? strlen(file) : 0);
 	}
 	if (with_results && s->has_results) {
 		trace_buf_puts(b, " => ");

@@ -109,7 +109,7 @@ static const struct err_case cases[] = {
 	{ H "query A => STATUS_SUCCESS A A 4 0x1000 PAGE_READWRITE 4 MEM_PRIVATE\n", 4, 40,
 	  "'PAGE_READWRITE' is not a MEM_* flag" },
 	/* bindings in results */
-	{ H "alloc A 1 MEM_COMMIT 4 => STATUS_SUCCESS $1 0x1000\n", 4, 42, "only an alloc with ADDR 0 binds" },
+	{ H "alloc A 1 MEM_COMMIT 4 => STATUS_SUCCESS $1 0x1000\n", 4, 42, "only an alloc or map with ADDR 0 binds" },
 	{ H "alloc 0 1 MEM_COMMIT 4 => STATUS_SUCCESS $1+0x10 0x1000\n", 4, 42, "without offset" },
 	{ H "alloc 0 1 MEM_COMMIT 4 => STATUS_SUCCESS $2 0x1000\n", 4, 42, "$2 is not bound yet" },
 	{ H "free 0 0 MEM_RELEASE => STATUS_SUCCESS $1 0\n", 4, 40, "$1 is not bound yet" },

@@ -42,7 +42,26 @@ static const struct pair status[] = {
 	P(STATUS_INVALID_PARAMETER_1), P(STATUS_INVALID_PARAMETER_2),
 	P(STATUS_INVALID_PARAMETER_3), P(STATUS_INVALID_PARAMETER_4),
 	P(STATUS_INVALID_PARAMETER_5), P(STATUS_INVALID_PARAMETER_6), P(STATUS_INVALID_ADDRESS),
-	P(STATUS_INVALID_INFO_CLASS),
+	P(STATUS_INVALID_INFO_CLASS), P(STATUS_IMAGE_NOT_AT_BASE),
+	P(STATUS_IMAGE_MACHINE_TYPE_MISMATCH), P(STATUS_INVALID_VIEW_SIZE),
+	P(STATUS_INVALID_FILE_FOR_SECTION), P(STATUS_ACCESS_DENIED), P(STATUS_OBJECT_TYPE_MISMATCH),
+	P(STATUS_SECTION_TOO_BIG), P(STATUS_SECTION_PROTECTION), P(STATUS_INVALID_IMAGE_FORMAT),
+	P(STATUS_INSUFFICIENT_RESOURCES), P(STATUS_NOT_SUPPORTED), P(STATUS_INVALID_PARAMETER_7),
+	P(STATUS_INVALID_PARAMETER_8), P(STATUS_INVALID_PARAMETER_9), P(STATUS_INVALID_PARAMETER_10),
+	P(STATUS_INVALID_IMAGE_NOT_MZ), P(STATUS_INVALID_IMAGE_PROTECT), P(STATUS_MAPPED_ALIGNMENT),
+	{ "STATUS_SECTION_NOT_EXTENDED", 0xC0000087u }, { "STATUS_MAPPED_FILE_SIZE_ZERO", 0xC000011Eu },
+};
+
+static const struct pair sec_attr[] = {
+	P(SEC_FILE), P(SEC_IMAGE), P(SEC_RESERVE), P(SEC_COMMIT), P(SEC_NOCACHE),
+	P(SEC_WRITECOMBINE), P(SEC_LARGE_PAGES),
+};
+
+static const struct pair access[] = {
+	P(SECTION_QUERY), P(SECTION_MAP_WRITE), P(SECTION_MAP_READ), P(SECTION_MAP_EXECUTE),
+	P(SECTION_EXTEND_SIZE), P(SECTION_ALL_ACCESS), { "DELETE", 0x10000 },
+	{ "READ_CONTROL", 0x20000 }, { "WRITE_DAC", 0x40000 }, { "WRITE_OWNER", 0x80000 },
+	{ "SYNCHRONIZE", 0x100000 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,6 +93,39 @@ TEST(every_mem_constant_reads_in_every_mem_field)
 	}
 	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_PROT, "MEM_COMMIT", 10, &(uint32_t){ 0 }) == -1);
 	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_STATUS, "MEM_COMMIT", 10, &(uint32_t){ 0 }) == -1);
+}
+
+TEST(section_names_both_ways)
+{
+	char buf[160];
+
+	for (size_t i = 0; i < N(sec_attr); i++) {
+		uint32_t v = 0;
+		CHECK(ntvm_trace_flag_from_name(NTVM_KIND_SEC_ATTR, sec_attr[i].name,
+		                                strlen(sec_attr[i].name), &v) == 0);
+		CHECK_EQ_U64(v, sec_attr[i].value);
+		ntvm_trace_format_flags(NTVM_KIND_SEC_ATTR, v, buf, sizeof buf);
+		CHECK(strcmp(buf, sec_attr[i].name) == 0);
+	}
+	for (size_t i = 0; i < N(access); i++) {
+		uint32_t v = 0;
+		CHECK(ntvm_trace_flag_from_name(NTVM_KIND_ACCESS, access[i].name,
+		                                strlen(access[i].name), &v) == 0);
+		CHECK_EQ_U64(v, access[i].value);
+		ntvm_trace_format_flags(NTVM_KIND_ACCESS, v, buf, sizeof buf);
+		CHECK(strcmp(buf, access[i].name) == 0);
+	}
+	ntvm_trace_format_flags(NTVM_KIND_ACCESS, 0xf001f | 0x100000, buf, sizeof buf);
+	CHECK(strcmp(buf, "SECTION_ALL_ACCESS|SYNCHRONIZE") == 0);
+	ntvm_trace_format_flags(NTVM_KIND_ACCESS, 0xf001e, buf, sizeof buf);
+	CHECK(strcmp(buf, "SECTION_MAP_WRITE|SECTION_MAP_READ|SECTION_MAP_EXECUTE|"
+	                  "SECTION_EXTEND_SIZE|DELETE|READ_CONTROL|WRITE_DAC|WRITE_OWNER") == 0);
+	ntvm_trace_format_flags(NTVM_KIND_SEC_ATTR, 0x08000001, buf, sizeof buf);
+	CHECK(strcmp(buf, "SEC_COMMIT|0x1") == 0);
+	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_SEC_ATTR, "MEM_COMMIT", 10, &(uint32_t){ 0 }) == -1);
+	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_ACCESS, "SEC_COMMIT", 10, &(uint32_t){ 0 }) == -1);
+	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_PROT, "SEC_IMAGE", 9, &(uint32_t){ 0 }) == -1);
+	CHECK(ntvm_trace_flag_from_name(NTVM_KIND_INHERIT, "ViewShare", 9, &(uint32_t){ 0 }) == 0);
 }
 
 TEST(every_status_constant_both_ways)
@@ -146,4 +198,4 @@ TEST(format_flags_names_then_hex)
 
 TEST_MAIN(TEST_CASE(every_prot_constant_both_ways), TEST_CASE(every_mem_constant_reads_in_every_mem_field),
           TEST_CASE(every_status_constant_both_ways), TEST_CASE(writing_tables_are_single_distinct_bits),
-          TEST_CASE(format_flags_names_then_hex))
+          TEST_CASE(format_flags_names_then_hex), TEST_CASE(section_names_both_ways))
