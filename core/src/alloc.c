@@ -5,7 +5,7 @@
  * second, calls the backend third (undoing on failure) and only then
  * changes the index, so a failing call changes nothing.
  */
-#include "manager.h"
+#include "section.h"
 
 #include <stdlib.h>
 
@@ -115,6 +115,7 @@ ntvm_status ntvm_rebind_mmio(ntvm *vm, uint64_t base, ntvm_mmio_read_fn read,
 static void release_whole(ntvm *vm, struct ntvm__res *r)
 {
 	ntvm__res_unmap_all(vm, r);
+	ntvm__view_released(vm, r->base); /* after the unmap: it may free the section's pages */
 	ntvm__index_remove(vm, r);
 	ntvm__res_free(vm, r);
 }
@@ -185,6 +186,8 @@ ntvm_status ntvm_release(ntvm *vm, uint64_t address, uint64_t size)
 	if (r->kind == NTVM_KIND_MMIO)
 		return NTVM_E_WRONG_KIND;
 	uint64_t first = (address - r->base) >> NTVM__PAGE_SHIFT, count = size >> NTVM__PAGE_SHIFT;
+	if (count != ntvm__res_pages(r) && r->kind != NTVM_KIND_PRIVATE && ntvm__view_at(vm, r->base))
+		return NTVM_E_WRONG_KIND; /* a section view goes whole or not at all */
 	if (count == ntvm__res_pages(r))
 		release_whole(vm, r);
 	else if ((st = release_part(vm, r, first, count)) != NTVM_OK)
@@ -200,6 +203,7 @@ static void free_subtree(ntvm *vm, struct ntvm__res *t)
 	free_subtree(vm, t->left);
 	free_subtree(vm, t->right);
 	ntvm__res_unmap_all(vm, t);
+	ntvm__view_released(vm, t->base);
 	ntvm__res_free(vm, t);
 }
 

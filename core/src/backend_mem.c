@@ -6,7 +6,10 @@
  * effective permission, MMIO flag), so that mapping a terabyte costs one
  * node, and an open-addressing hash table from page number to a 4 KiB
  * buffer.  A committed page gets its buffer on its first write; until then
- * it reads as zeros.  Unmapping frees the buffers of the range.  Reserved
+ * it reads as zeros.  Unmapping frees the buffers of the range.  A page
+ * mapped shared (a section view) has the section's host page as its
+ * buffer, marked borrowed (pointer bit 0) so that it is never freed here;
+ * two views of one section thus read and write the same bytes.  Reserved
  * pages cost nothing here.  The calls that may fail keep three spare range
  * nodes (protect may use two), so that unmap (which may split one range in
  * two) does not allocate; it aborts only if a run of host allocation
@@ -40,12 +43,26 @@ static size_t find_slot(const struct mem *m, uint64_t key)
 	return i;
 }
 
+#define BORROWED ((uintptr_t)1)
+
+static uint8_t *untag(uint8_t *p)
+{
+	return (uint8_t *)((uintptr_t)p & ~BORROWED);
+}
+
+/* Free a page buffer unless it is a section's (borrowed). */
+static void buffer_free(uint8_t *p)
+{
+	if (!((uintptr_t)p & BORROWED))
+		free(p);
+}
+
 static uint8_t *page_lookup(const struct mem *m, uint64_t key)
 {
 	if (m->used == 0)
 		return NULL;
 	size_t i = find_slot(m, key);
-	return m->keys[i] ? m->pages[i] : NULL;
+	return m->keys[i] ? untag(m->pages[i]) : NULL;
 }
 
 static bool grow_table(struct mem *m)
@@ -94,7 +111,7 @@ static uint8_t *page_get(struct mem *m, uint64_t key)
 /* Remove slot i, shifting later entries of its probe chain back. */
 static void slot_delete(struct mem *m, size_t i)
 {
-	free(m->pages[i]);
+	buffer_free(m->pages[i]);
 	m->keys[i] = 0;
 	m->pages[i] = NULL;
 	m->used--;
@@ -151,6 +168,28 @@ static int mem_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_re
 	if (!ntvm__branges_reserve(&m->ranges) ||
 	    !ntvm__branges_add(&m->ranges, address, address + size, NTVM_PERM_RW, true))
 		return -1;
+	return 0;
+}
+
+/* The pages are unmapped, so none has a buffer: make room for all of them
+ * first (the only step that can fail besides the range record). */
+static int mem_map_shared(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective,
+                          void *host)
+{
+	struct mem *m = ctx;
+	uint64_t pages = size >> NTVM__PAGE_SHIFT;
+	while ((m->used + pages) * 2 > m->slots)
+		if (!grow_table(m))
+			return -1;
+	if (!ntvm__branges_reserve(&m->ranges) ||
+	    !ntvm__branges_add(&m->ranges, address, address + size, effective, false))
+		return -1;
+	for (uint64_t i = 0; i < pages; i++) {
+		size_t slot = find_slot(m, (address >> NTVM__PAGE_SHIFT) + i);
+		m->keys[slot] = (address >> NTVM__PAGE_SHIFT) + i;
+		m->pages[slot] = (uint8_t *)((uintptr_t)((uint8_t *)host + (i << NTVM__PAGE_SHIFT)) | BORROWED);
+		m->used++;
+	}
 	return 0;
 }
 
@@ -213,7 +252,7 @@ static void mem_destroy(void *ctx)
 {
 	struct mem *m = ctx;
 	for (size_t i = 0; i < m->slots; i++)
-		free(m->pages[i]);
+		buffer_free(m->pages[i]);
 	free(m->keys);
 	free(m->pages);
 	ntvm__branges_free(&m->ranges);
@@ -238,6 +277,7 @@ bool ntvm__backend_mem_create(ntvm_backend *out)
 		.write = mem_write,
 		.map_mmio = mem_map_mmio,
 		.destroy = mem_destroy,
+		.map_shared = mem_map_shared,
 	};
 	return true;
 }

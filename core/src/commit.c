@@ -9,7 +9,7 @@
  * reverses what was done (unmap what was mapped, re-protect with the old
  * effective permission).
  */
-#include "manager.h"
+#include "section.h"
 
 static uint64_t page_addr(const struct ntvm__res *r, uint64_t page)
 {
@@ -34,7 +34,7 @@ static uint64_t walk_runs(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_
 		if (!ntvm__res_page_committed(r, i)) {
 			if (!forward)
 				vm->backend.unmap(vm->backend.ctx, addr, len);
-			else if (vm->backend.map(vm->backend.ctx, addr, len, target))
+			else if (ntvm__map_pages(vm, r, addr, len, target))
 				return i;
 		} else {
 			ntvm_perm old = eff(vm, ntvm__res_page_perm(r, i));
@@ -58,6 +58,18 @@ static bool backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64
 		return true;
 	walk_runs(vm, r, first, stop, perm, false);
 	return false;
+}
+
+bool ntvm__backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
+                          ntvm_perm perm)
+{
+	return backend_change(vm, r, first, count, perm);
+}
+
+void ntvm__backend_undo(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
+                        ntvm_perm perm)
+{
+	walk_runs(vm, r, first, first + count, perm, false);
 }
 
 /* Shared validation: a page range inside one non-MMIO reservation. */
@@ -102,6 +114,8 @@ ntvm_status ntvm_decommit(ntvm *vm, uint64_t address, uint64_t size)
 	ntvm_status st = locate_pages(vm, address, size, &r, &first, &count);
 	if (st != NTVM_OK)
 		return st;
+	if (r->kind != NTVM_KIND_PRIVATE && ntvm__view_at(vm, r->base))
+		return NTVM_E_WRONG_KIND; /* a section's pages are not the view's to drop */
 	struct ntvm__shape shape;
 	if (!ntvm__shape_for_decommit(r, first, count, &shape))
 		return NTVM_E_NO_MEMORY;

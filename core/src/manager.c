@@ -3,7 +3,7 @@
  * the small helpers every operation shares (node lifetime, range
  * validation, unmapping a reservation's committed runs).
  */
-#include "manager.h"
+#include "section.h"
 
 #include <stdlib.h>
 
@@ -47,6 +47,7 @@ void ntvm_destroy(ntvm *vm)
 	if (vm == NULL)
 		return;
 	ntvm_unmap_all(vm);
+	ntvm__sections_free(vm);
 	if (vm->backend.destroy)
 		vm->backend.destroy(vm->backend.ctx);
 	ntvm__spares_free(vm);

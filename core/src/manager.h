@@ -74,6 +74,7 @@ struct ntvm {
 	ntvm_stats stats;
 	bool dep_enabled;
 	bool default_backend; /* backend is backend_mem.c's, owned by the manager */
+	struct ntvm__sections *sections; /* section objects, handles, views (section.h); NULL: none yet */
 };
 
 /* Freed reservation nodes kept for the next reservation (a reserve/release

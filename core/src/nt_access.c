@@ -12,6 +12,7 @@
  * readable: x86 cannot map execute-only pages (Wine 8.0 probe agrees).
  */
 #include "nt_internal.h"
+#include "section.h"
 
 /* The status of an access of kind `access` to the page holding `at`; *run
  * receives the bytes from `at` that share that page's state (its region). */
@@ -63,14 +64,14 @@ static ntvm_ntstatus find_fault(const ntvm *vm, uint64_t address, size_t length,
 	return NTVM_STATUS_SUCCESS;
 }
 
-/* A write made a WRITECOPY page of a view private: it loses WRITECOPY. */
+/* A write made a WRITECOPY page of a view private: it loses WRITECOPY and,
+ * in a view of a section, gets its own copy of the page (view_cow.c). */
 static bool convert_writecopy(ntvm *vm, uint64_t at)
 {
 	ntvm_region_info info;
 	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !(info.perm & NTVM_PERM_WRITECOPY))
 		return true;
-	ntvm_perm perm = info.perm & (ntvm_perm)~NTVM_PERM_WRITECOPY;
-	return ntvm_protect(vm, nt_round_down(at, NT_PAGE), NT_PAGE, perm, NULL) == NTVM_OK;
+	return ntvm__view_copy_on_write(vm, at) == NTVM_OK;
 }
 
 static bool move_bytes(ntvm *vm, uint64_t address, uint8_t *data, size_t length, uint32_t access)

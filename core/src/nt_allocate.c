@@ -8,7 +8,7 @@
  * check is a small function and each profile has its own list.  The in/out
  * base and size change only on success.
  */
-#include "nt_internal.h"
+#include "nt_section.h"
 
 #define TYPE_KNOWN (NTVM_MEM_COMMIT | NTVM_MEM_RESERVE | NTVM_MEM_RESET | NTVM_MEM_TOP_DOWN | \
                     NTVM_MEM_WRITE_WATCH)
@@ -180,7 +180,7 @@ static ntvm_ntstatus path_commit(alloc_req *r)
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;
 	if (res.kind != NTVM_KIND_PRIVATE)
-		return NTVM_STATUS_ALREADY_COMMITTED;
+		return nt_section_commit_in_view(r->vm, &res, r->base, r->size, r->protect);
 	if (nt_prot_is_writecopy(r->perm))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
 	ntvm_perm perm = nt_prot_for_pages(r->perm, &res);

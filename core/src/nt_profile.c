@@ -188,6 +188,27 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "the committed pages of the range read as zeros afterwards",
 	  "Windows: VirtualAlloc documentation (MEM_RESET: the data is no longer of interest); "
 	  "Wine: nt_vs_wine finding, recording reference/findings/wine-reset-zeroes" },
+	{ ROW(SECTION_COMMIT_OTHER_VIEWS),
+	  "NtAllocateVirtualMemory MEM_COMMIT (or NtMapViewOfSection's commit size) through one view "
+	  "of a SEC_RESERVE page-file section: the section's other views mapped already",
+	  OK, ALT,
+	  "the pages show committed in every view (with each view's AllocationProtect): they are "
+	  "committed in the section",
+	  "the pages stay reserved in the other views until committed through them (views mapped "
+	  "later show them committed); the contents are shared either way",
+	  "Windows: WRK MiMapViewOfDataSection, Win10 MiCommitPagefileBackedSection (the commit "
+	  "goes to the section's prototype PTEs that every view maps); Wine: unix/virtual.c "
+	  "NtAllocateVirtualMemory (per-view page flags, add_mapping_committed_range read only by "
+	  "later maps); not probed" },
+	{ ROW(VIEW_PROTECT_INCOMPATIBLE),
+	  "NtProtectVirtualMemory (or a commit) in a view with a protection its view protection does "
+	  "not allow (e.g. PAGE_READWRITE in a view mapped PAGE_READONLY)",
+	  NTVM_STATUS_SECTION_PROTECTION, NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	  "STATUS_SECTION_PROTECTION (MmCompatibleProtectionMask of the view's protection)",
+	  "STATUS_INVALID_PAGE_PROTECTION (set_protection: access beyond the view's)",
+	  "Windows: WRK MmCompatibleProtectionMask, Win10 MiProtectVirtualMemory / "
+	  "MiCommitPagefileBackedSection (0xC000004E); Wine: unix/virtual.c set_protection; not "
+	  "probed" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

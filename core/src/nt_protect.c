@@ -8,7 +8,7 @@
  * allocation's cache attributes (PAGE_NOCACHE belongs to the allocation).
  * Outputs change only on success.
  */
-#include "nt_internal.h"
+#include "nt_section.h"
 
 typedef struct protect_req {
 	ntvm *vm;
@@ -22,6 +22,11 @@ typedef struct protect_req {
 static ntvm_ntstatus check_value(protect_req *r)
 {
 	return nt_prot_check(r->vm, r->protect, &r->perm);
+}
+
+static ntvm_ntstatus check_value_of(protect_req *r, uint32_t protect)
+{
+	return nt_prot_check(r->vm, protect, &r->perm);
 }
 
 static ntvm_ntstatus check_range(protect_req *r)
@@ -43,11 +48,18 @@ static ntvm_ntstatus check_pages(protect_req *r)
 	return NTVM_STATUS_SUCCESS;
 }
 
-static ntvm_ntstatus check_writecopy(const protect_req *r)
+static ntvm_ntstatus check_writecopy(protect_req *r)
 {
 	if (r->res.kind == NTVM_KIND_PRIVATE && nt_prot_is_writecopy(r->perm))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	return NTVM_STATUS_SUCCESS;
+	if (r->res.kind == NTVM_KIND_PRIVATE || r->res.kind == NTVM_KIND_MMIO)
+		return NTVM_STATUS_SUCCESS;
+	/* A view made by NtMapViewOfSection: the view's own rules (nt_section_prot.c). */
+	uint32_t protect = r->protect;
+	ntvm_ntstatus st = nt_section_view_protect(r->vm, r->base, &protect);
+	if (st == NTVM_STATUS_SUCCESS && protect != r->protect)
+		st = check_value_of(r, protect);
+	return st;
 }
 
 static ntvm_ntstatus run_checks(protect_req *r)
