@@ -24,7 +24,7 @@ flags="-std=c11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -W
  -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter"
 inc="-Icore/include -Icore/src -Ioracle -Ireference/trace -Ireference/pe -Ireference/recorder -Ifuzz -Ifuzz/nt_vs_wine"
 srcs=(core/src/*.c oracle/*.c reference/trace/*.c reference/pe/*.c fuzz/decoder.c
-	reference/recorder/record.c reference/recorder/guard.c reference/recorder/rec_ntvm.c
+	reference/recorder/record.c reference/recorder/record_sections.c reference/recorder/guard.c reference/recorder/rec_ntvm.c
 	fuzz/nt_vs_wine/*.c)
 objs=()
 for s in "${srcs[@]}"; do

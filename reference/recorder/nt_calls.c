@@ -44,6 +44,8 @@ int rec_nt_init(struct rec_nt *nt)
 	nt->query = (uint32_t (*)(void *, void *, int, void *, size_t, size_t *))(void (*)(void))q;
 	nt->read = rec_probe_read;
 	nt->write = rec_probe_write;
+	if (rec_nt_sections_init(nt) != 0)
+		return -1;
 	w = GetProcAddress(ntdll, "wine_get_version");
 	if (w)
 		snprintf(nt->source, sizeof nt->source, "wine-%s x86_64",

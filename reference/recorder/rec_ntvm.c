@@ -67,7 +67,14 @@ static uint32_t r_write(uint64_t address, uint8_t value, size_t len)
 	return ntvm_nt_access(vm, address, data, len, NTVM_ACCESS_WRITE, NULL);
 }
 
-static struct rec_nt ntvm_calls = { r_alloc, r_free, r_protect, r_query, r_read, r_write, "" };
+static struct rec_nt ntvm_calls = {
+	.allocate = r_alloc,
+	.free = r_free,
+	.protect = r_protect,
+	.query = r_query,
+	.read = r_read,
+	.write = r_write,
+};
 
 const struct rec_nt *rec_ntvm_calls(ntvm *v, const char *source)
 {

@@ -4,7 +4,8 @@
  * defines (BASE and SIZE start as the arguments, OLD as 0), binds $n for an
  * alloc with ADDR 0, writes each result in its canonical form, and finally
  * releases whatever the trace left allocated so the next trace starts from
- * the same clean process.
+ * the same clean process.  Section statements run in record_sections.c;
+ * cleanup unmaps the views they left and closes their handles too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,23 +13,11 @@
 #include <string.h>
 
 #include "ntvm/ntdefs.h"
-#include "recorder.h"
+#include "record_run.h"
 
 #define SELF ((void *)(intptr_t)-1)
 
-struct run {
-	const struct rec_nt *nt;
-	struct ntvm_trace *t;
-	struct ntvm_trace_env env;  /* the recording's bindings */
-	uint32_t *map;              /* script $n -> recorded $m, 0 if its alloc failed */
-	uint32_t nmap;
-	uint64_t *owned;            /* bases of reservations made outside the arena */
-	size_t nowned, capowned;
-	char *why;
-	size_t cap;
-};
-
-static int run_fail(struct run *r, uint32_t line, const char *fmt, ...)
+int rec_run_fail(struct run *r, uint32_t line, const char *fmt, ...)
 {
 	int n = line ? snprintf(r->why, r->cap, "%s:%u: ", r->t->file, (unsigned)line)
 	             : snprintf(r->why, r->cap, "%s: ", r->t->file);
@@ -59,16 +48,16 @@ static int check_arena(struct run *r)
 	if (st != 0 || (uint64_t)(uintptr_t)b != r->t->arena_base) {
 		if (st == 0)
 			release(r->nt, (uint64_t)(uintptr_t)b);
-		return run_fail(r, 0, "arena 0x%llx size 0x%llx is not free (reserving it gave 0x%08lx)",
+		return rec_run_fail(r, 0, "arena 0x%llx size 0x%llx is not free (reserving it gave 0x%08lx)",
 		                (unsigned long long)r->t->arena_base,
 		                (unsigned long long)r->t->arena_size, (unsigned long)st);
 	}
 	if (release(r->nt, r->t->arena_base) != 0)
-		return run_fail(r, 0, "cannot release the arena probe reservation");
+		return rec_run_fail(r, 0, "cannot release the arena probe reservation");
 	return 0;
 }
 
-static void own(struct run *r, uint64_t base)
+void rec_own(struct run *r, uint64_t base)
 {
 	uint64_t *p;
 
@@ -85,14 +74,34 @@ static void own(struct run *r, uint64_t base)
 	r->owned[r->nowned++] = base;
 }
 
-static void disown(struct run *r, uint64_t base)
+void rec_disown(struct run *r, uint64_t base)
 {
 	for (size_t i = 0; i < r->nowned; i++)
 		if (r->owned[i] == base)
 			r->owned[i] = 0;
 }
 
-/* Releases every allocation in the arena and every reservation made outside it. */
+/* Unmaps a view, releases anything else. */
+static void drop(const struct rec_nt *nt, uint64_t base, uint32_t type)
+{
+	if ((type == NTVM_MEM_MAPPED || type == NTVM_MEM_IMAGE) && nt->unmap_view)
+		nt->unmap_view(base);
+	else
+		release(nt, base);
+}
+
+static uint32_t type_at(const struct rec_nt *nt, uint64_t a)
+{
+	ntvm_memory_basic_information mbi;
+	size_t got = 0;
+
+	if (nt->query(SELF, (void *)(uintptr_t)a, 0, &mbi, sizeof mbi, &got) != 0)
+		return 0;
+	return mbi.State == NTVM_MEM_FREE ? 0 : mbi.Type;
+}
+
+/* Releases or unmaps everything in the arena and everything made outside
+ * it, then closes the section handles left open. */
 static void cleanup(struct run *r)
 {
 	uint64_t a = r->t->arena_base, end = r->t->arena_base + r->t->arena_size;
@@ -104,12 +113,15 @@ static void cleanup(struct run *r)
 		    mbi.RegionSize == 0)
 			break;
 		if (mbi.State != NTVM_MEM_FREE)
-			release(r->nt, mbi.AllocationBase);
+			drop(r->nt, mbi.AllocationBase, mbi.Type);
 		a = mbi.BaseAddress + mbi.RegionSize;
 	}
-	for (size_t i = 0; i < r->nowned; i++)
-		if (r->owned[i])
-			release(r->nt, r->owned[i]);
+	for (size_t i = 0; i < r->nowned; i++) {
+		uint32_t type = r->owned[i] ? type_at(r->nt, r->owned[i]) : 0;
+		if (type)
+			drop(r->nt, r->owned[i], type);
+	}
+	rec_sections_cleanup(r);
 }
 
 /*
@@ -118,31 +130,31 @@ static void cleanup(struct run *r)
  * records the same everywhere); an absolute or arena address inside a live
  * binding is written relative to it, as the format's writers do.
  */
-static int arg_addr(struct run *r, struct ntvm_trace_stmt *s, int i, uint64_t *out)
+int rec_arg_addr(struct run *r, struct ntvm_trace_stmt *s, int i, uint64_t *out)
 {
 	struct ntvm_trace_val *v = &s->args[i];
 
 	if (v->form == NTVM_FORM_BOUND) {
 		uint32_t m = v->bind < r->nmap ? r->map[v->bind] : 0;
 		if (m == 0)
-			return run_fail(r, s->line, "$%u is not bound: the alloc that should bind it failed",
+			return rec_run_fail(r, s->line, "$%u is not bound: the alloc that should bind it failed",
 			                (unsigned)v->bind);
 		v->bind = m;
 	}
 	if (ntvm_trace_env_resolve(&r->env, v, out) != 0)
-		return run_fail(r, s->line, "cannot resolve an address argument");
+		return rec_run_fail(r, s->line, "cannot resolve an address argument");
 	if (v->form != NTVM_FORM_BOUND && *out != 0)
 		*v = ntvm_trace_env_canon(&r->env, *out);
 	return 0;
 }
 
-static void set_val(struct ntvm_trace_val *v, uint64_t x)
+void rec_set_val(struct ntvm_trace_val *v, uint64_t x)
 {
 	memset(v, 0, sizeof *v);
 	v->v = x;
 }
 
-static void set_addr(struct run *r, struct ntvm_trace_val *v, uint64_t a)
+void rec_set_addr(struct run *r, struct ntvm_trace_val *v, uint64_t a)
 {
 	*v = ntvm_trace_env_canon(&r->env, a);
 }
@@ -165,11 +177,11 @@ static void do_alloc(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 			r->map[script_n] = s->binds;
 	}
 	if (st == 0 && (binder || (type & NTVM_MEM_RESERVE)))
-		own(r, (uint64_t)(uintptr_t)base);
+		rec_own(r, (uint64_t)(uintptr_t)base);
 	s->nres = 3;
-	set_val(&s->res[NTVM_RES_STATUS], st);
-	set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
-	set_val(&s->res[NTVM_RES_SIZE], size);
+	rec_set_val(&s->res[NTVM_RES_STATUS], st);
+	rec_set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
+	rec_set_val(&s->res[NTVM_RES_SIZE], size);
 }
 
 static void do_free(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
@@ -180,11 +192,11 @@ static void do_free(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	uint32_t st = r->nt->free(SELF, &base, &size, type);
 
 	if (st == 0 && (type & NTVM_MEM_RELEASE))
-		disown(r, (uint64_t)(uintptr_t)base);
+		rec_disown(r, (uint64_t)(uintptr_t)base);
 	s->nres = 3;
-	set_val(&s->res[NTVM_RES_STATUS], st);
-	set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
-	set_val(&s->res[NTVM_RES_SIZE], size);
+	rec_set_val(&s->res[NTVM_RES_STATUS], st);
+	rec_set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
+	rec_set_val(&s->res[NTVM_RES_SIZE], size);
 }
 
 static void do_protect(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
@@ -196,10 +208,10 @@ static void do_protect(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	                             &old);
 
 	s->nres = 4;
-	set_val(&s->res[NTVM_RES_STATUS], st);
-	set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
-	set_val(&s->res[NTVM_RES_SIZE], size);
-	set_val(&s->res[NTVM_RES_OLD], old);
+	rec_set_val(&s->res[NTVM_RES_STATUS], st);
+	rec_set_addr(r, &s->res[NTVM_RES_BASE], (uint64_t)(uintptr_t)base);
+	rec_set_val(&s->res[NTVM_RES_SIZE], size);
+	rec_set_val(&s->res[NTVM_RES_OLD], old);
 }
 
 static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
@@ -211,7 +223,7 @@ static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 
 	memset(&mbi, 0, sizeof mbi);
 	st = r->nt->query(SELF, (void *)(uintptr_t)addr, 0, &mbi, sizeof mbi, &got);
-	set_val(&s->res[NTVM_RES_STATUS], st);
+	rec_set_val(&s->res[NTVM_RES_STATUS], st);
 	s->nres = 1;
 	if (st != 0)
 		return;
@@ -221,13 +233,13 @@ static void do_query(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 	if (mbi.State == NTVM_MEM_FREE && base >= r->t->arena_base && base < end && size > end - base)
 		size = end - base;
 	s->nres = 8;
-	set_addr(r, &s->res[NTVM_RES_Q_BASE], base);
-	set_addr(r, &s->res[NTVM_RES_Q_ALLOCBASE], mbi.AllocationBase);
-	set_val(&s->res[NTVM_RES_Q_ALLOCPROT], mbi.AllocationProtect);
-	set_val(&s->res[NTVM_RES_Q_SIZE], size);
-	set_val(&s->res[NTVM_RES_Q_STATE], mbi.State);
-	set_val(&s->res[NTVM_RES_Q_PROT], mbi.Protect);
-	set_val(&s->res[NTVM_RES_Q_TYPE], mbi.Type);
+	rec_set_addr(r, &s->res[NTVM_RES_Q_BASE], base);
+	rec_set_addr(r, &s->res[NTVM_RES_Q_ALLOCBASE], mbi.AllocationBase);
+	rec_set_val(&s->res[NTVM_RES_Q_ALLOCPROT], mbi.AllocationProtect);
+	rec_set_val(&s->res[NTVM_RES_Q_SIZE], size);
+	rec_set_val(&s->res[NTVM_RES_Q_STATE], mbi.State);
+	rec_set_val(&s->res[NTVM_RES_Q_PROT], mbi.Protect);
+	rec_set_val(&s->res[NTVM_RES_Q_TYPE], mbi.Type);
 }
 
 static void do_access(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
@@ -243,7 +255,7 @@ static void do_access(struct run *r, struct ntvm_trace_stmt *s, uint64_t addr)
 		s->nres = st == 0 ? 2 : 1;
 		s->nbytes = st == 0 ? (uint8_t)len : 0;
 	}
-	set_val(&s->res[NTVM_RES_STATUS], st);
+	rec_set_val(&s->res[NTVM_RES_STATUS], st);
 }
 
 /*
@@ -268,13 +280,13 @@ static uint64_t touched_len(const struct ntvm_trace_stmt *s, uint64_t addr)
 	}
 }
 
-static int guard(struct run *r, const struct ntvm_trace_stmt *s, uint64_t addr)
+int rec_guard(struct run *r, const struct ntvm_trace_stmt *s, uint64_t addr, uint64_t len)
 {
 	struct rec_owner o = { r->t->arena_base, r->t->arena_size, r->owned, r->nowned };
-	uint64_t len = touched_len(s, addr), foreign = 0;
+	uint64_t foreign = 0;
 
 	if (len && rec_guard_foreign(r->nt, &o, addr, len, &foreign))
-		return run_fail(r, s->line,
+		return rec_run_fail(r, s->line,
 		                "refusing to run: the statement reaches memory the trace did not allocate "
 		                "(allocation at 0x%llx); keep scripts inside the arena and their own allocations",
 		                (unsigned long long)foreign);
@@ -285,7 +297,10 @@ static int record_stmt(struct run *r, struct ntvm_trace_stmt *s)
 {
 	uint64_t addr;
 
-	if (arg_addr(r, s, NTVM_ARG_ADDR, &addr) != 0 || guard(r, s, addr) != 0)
+	if (s->op >= NTVM_OP_SECTION)
+		return rec_section_stmt(r, s);
+	if (rec_arg_addr(r, s, NTVM_ARG_ADDR, &addr) != 0 ||
+	    rec_guard(r, s, addr, touched_len(s, addr)) != 0)
 		return -1;
 	memset(s->res, 0, sizeof s->res);
 	memset(s->bytes, 0, sizeof s->bytes);
@@ -314,18 +329,26 @@ int rec_record(const struct rec_nt *nt, struct ntvm_trace *t, char *why, size_t 
 	ntvm_trace_env_init(&r.env, t->arena_base, t->arena_size);
 	r.nmap = t->nbinds + 1;
 	r.map = calloc(r.nmap, sizeof *r.map);
-	if (!r.map)
-		return run_fail(&r, 0, "out of memory");
+	r.nhmap = t->nhandles + 1;
+	r.hmap = calloc(r.nhmap, sizeof *r.hmap);
+	if (!r.map || !r.hmap) {
+		free(r.map);
+		free(r.hmap);
+		return rec_run_fail(&r, 0, "out of memory");
+	}
 	if (check_arena(&r) != 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < t->nstmts; i++)
 		rc = record_stmt(&r, &t->stmts[i]);
 	cleanup(&r);
 	t->nbinds = r.env.nbinds;
+	t->nhandles = r.env.nhandles;
 	if (rc == 0 && ntvm_trace_set_source(t, nt->source) != 0)
-		rc = run_fail(&r, 0, "out of memory");
+		rc = rec_run_fail(&r, 0, "out of memory");
 	ntvm_trace_env_free(&r.env);
 	free(r.map);
+	free(r.hmap);
 	free(r.owned);
+	free(r.handles);
 	return rc;
 }

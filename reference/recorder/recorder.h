@@ -27,10 +27,29 @@ struct rec_nt {
 	uint32_t (*read)(uint64_t address, uint8_t *out, size_t len);
 	uint32_t (*write)(uint64_t address, uint8_t value, size_t len);
 	char source[64]; /* "wine-8.0 x86_64" or "windows-real" */
+	/*
+	 * Sections, with the arguments of ntvm's NT layer (core/include/ntvm/nt.h):
+	 * file bytes stand for the FileHandle (NULL: none; the Windows side
+	 * writes them to a temporary file and passes its handle).  NULL members:
+	 * the recorder refuses section statements.
+	 */
+	uint32_t (*create_section)(uint64_t *handle, uint32_t access, const uint64_t *max_size,
+	                           uint32_t protect, uint32_t attributes, const void *file,
+	                           size_t file_size);
+	uint32_t (*map_view)(uint64_t handle, uint64_t *base, uint64_t zero_bits, uint64_t commit,
+	                     uint64_t *offset, uint64_t *view_size, uint32_t inherit, uint32_t type,
+	                     uint32_t protect);
+	uint32_t (*unmap_view)(uint64_t base);
+	uint32_t (*extend_section)(uint64_t handle, uint64_t *size);
+	uint32_t (*close)(uint64_t handle);
+	/* Removes what create_section left behind (temporary files); may be NULL. */
+	void (*section_cleanup)(void);
 };
 
 /* Looks the calls up (and sets the probes); 0, or -1 with a message on stderr. */
 int rec_nt_init(struct rec_nt *nt);
+/* Adds the section calls (nt_sections.c, Windows only); 0, or -1 with a message. */
+int rec_nt_sections_init(struct rec_nt *nt);
 
 /* Installs the vectored exception handler the probes rely on; 0 or -1. */
 int rec_probe_init(void);
