@@ -73,13 +73,21 @@ static void exec_range_op(fuzz_run *run, const fuzz_record *r)
 	fuzz_expect_same(run, l, 2);
 }
 
+/* b7 bit 0: the guard in a reserved page's last protection instead. */
 static void exec_clear_guard(fuzz_run *run, const fuzz_record *r)
 {
-	uint64_t a[1] = {fuzz_address(&run->env, r)};
-	fuzz_log *l = fuzz_log_op(run, FOP_CLEAR_GUARD, 1, a);
-	l->core[0] = ntvm_clear_guard(run->vm, a[0]);
-	l->model[0] = model_clear_guard(&run->m, a[0]);
-	fuzz_expect_same(run, l, 1);
+	uint64_t a[2] = {fuzz_address(&run->env, r), r->b[7] & 1};
+	fuzz_log *l = fuzz_log_op(run, FOP_CLEAR_GUARD, 2, a);
+	if (a[1]) {
+		bool cc = false, mc = false;
+		l->model[0] = model_clear_reserved_guard(&run->m, a[0], &mc);
+		l->core[0] = ntvm_clear_reserved_guard(run->vm, a[0], &cc);
+		l->core[1] = cc, l->model[1] = mc;
+	} else {
+		l->core[0] = ntvm_clear_guard(run->vm, a[0]);
+		l->model[0] = model_clear_guard(&run->m, a[0]);
+	}
+	fuzz_expect_same(run, l, 2);
 }
 
 static void exec_region_info(fuzz_run *run, const fuzz_record *r)

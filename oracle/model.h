@@ -83,6 +83,7 @@ ntvm_status model_release(model *m, uint64_t address, uint64_t size);
 ntvm_status model_protect(model *m, uint64_t address, uint64_t size, ntvm_perm perm,
                           ntvm_perm *old_perm);
 bool model_clear_guard(model *m, uint64_t address);
+ntvm_status model_clear_reserved_guard(model *m, uint64_t address, bool *cleared);
 void model_unmap_all(model *m);
 ntvm_status model_region_info_at(const model *m, uint64_t address, ntvm_region_info *info);
 ntvm_status model_region_info_at_detailed(const model *m, uint64_t address, ntvm_region_info *info,
@@ -126,6 +127,8 @@ const model_run *model_find_run(const model_resv *r, uint64_t address);
  * decommit it, the pages keeping their last protection; false: no memory. */
 bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
                      ntvm_perm perm);
+/* Set the last protection of the reserved pages of [lo, hi) of r; false: no memory. */
+bool model_set_last(model *m, model_resv *r, uint64_t lo, uint64_t hi, ntvm_perm last);
 bool model_all_committed(const model_resv *r, uint64_t lo, uint64_t hi);
 bool model_range_free(const model *m, uint64_t lo, uint64_t hi_inclusive);
 model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_perm initial,

@@ -258,6 +258,23 @@ bool model_clear_guard(model *m, uint64_t address)
 	                       (ntvm_perm)(run->perm & ~NTVM_PERM_GUARD));
 }
 
+/* ntvm.h: only a reserved page's last protection, never a committed page or MMIO. */
+ntvm_status model_clear_reserved_guard(model *m, uint64_t address, bool *cleared)
+{
+	model_resv *r = model_find_resv(m, address);
+	uint64_t page = address - address % MODEL_PAGE;
+	const model_run *run = r ? model_find_run(r, page) : NULL;
+	if (cleared)
+		*cleared = false;
+	if (!run || r->kind == NTVM_KIND_MMIO || run->committed || !(run->last & NTVM_PERM_GUARD))
+		return NTVM_OK;
+	if (!model_set_last(m, r, page, page + MODEL_PAGE, (ntvm_perm)(run->last & ~NTVM_PERM_GUARD)))
+		return NTVM_E_NO_MEMORY;
+	if (cleared)
+		*cleared = true;
+	return NTVM_OK;
+}
+
 void model_unmap_all(model *m)
 {
 	while (m->resv_count)

@@ -521,15 +521,20 @@ ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t len
 		const model_run *run = r ? model_find_run(r, at) : NULL;
 		uint64_t page = at - at % MODEL_PAGE;
 		ntvm_ntstatus fault = NTVM_STATUS_SUCCESS;
-		if (!run || !run->committed)
-			fault = NTVM_STATUS_ACCESS_VIOLATION;
-		else if (run->perm & NTVM_PERM_GUARD)
+		if (run && !run->committed && (run->last & NTVM_PERM_GUARD) &&
+		    rules(m)->reserved_guard_faults) {
+			/* Wine 8.0 looks at the guard bit before "committed" */
+			model_set_last(m, r, page, page + MODEL_PAGE, (ntvm_perm)(run->last & ~NTVM_PERM_GUARD));
 			fault = NTVM_STATUS_GUARD_PAGE_VIOLATION;
-		else if (!allowed(m, run->perm, access))
+		} else if (!run || !run->committed) {
 			fault = NTVM_STATUS_ACCESS_VIOLATION;
-		if (fault == NTVM_STATUS_GUARD_PAGE_VIOLATION)
+		} else if (run->perm & NTVM_PERM_GUARD) {
+			fault = NTVM_STATUS_GUARD_PAGE_VIOLATION;
 			model_set_pages(m, r, page, page + MODEL_PAGE, true,
 			                (ntvm_perm)(run->perm & ~NTVM_PERM_GUARD));
+		} else if (!allowed(m, run->perm, access)) {
+			fault = NTVM_STATUS_ACCESS_VIOLATION;
+		}
 		if (fault != NTVM_STATUS_SUCCESS) {
 			if (fault_address)
 				*fault_address = at;

@@ -70,6 +70,7 @@ static const model_nt_rules windows_rules = {
 	.region_info_free = NTVM_STATUS_INVALID_ADDRESS,            /* core (documentation) */
 	.region_info_of_region = false,                             /* core (documentation) */
 	.reserved_runs_by_last_prot = false,                        /* spec: one MEM_RESERVE region */
+	.reserved_guard_faults = false,                             /* spec: reserved -> ACCESS_VIOLATION */
 };
 
 static const model_nt_rules wine_rules = {
@@ -107,6 +108,7 @@ static const model_nt_rules wine_rules = {
 	.region_info_free = NTVM_STATUS_SUCCESS,
 	.region_info_of_region = true,
 	.reserved_runs_by_last_prot = true, /* recorded: docs/windows-semantics-notes.md row 26 */
+	.reserved_guard_faults = true, /* core row RESERVED_GUARD_FAULT; recorded: access-reserved-guard */
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

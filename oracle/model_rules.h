@@ -70,6 +70,9 @@ typedef struct model_nt_rules {
 	                                         written (else: of the allocation, all 0x30) */
 	bool reserved_runs_by_last_prot;      /* a reserved run also ends where the pages' last
 	                                         protection changes */
+	/* CPU access */
+	bool reserved_guard_faults;           /* a reserved page whose last protection has GUARD
+	                                         faults with GUARD_PAGE_VIOLATION once */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

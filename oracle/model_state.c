@@ -130,8 +130,11 @@ static void push_run(model_run *runs, size_t *n, model_run run)
 	runs[(*n)++] = run;
 }
 
-bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
-                     ntvm_perm perm)
+/* Rewrite the runs of [lo, hi): set the state (commit with perm, or
+ * decommit), or with last_only set only the last protection of its
+ * reserved pages to perm. */
+static bool rewrite_runs(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
+                         ntvm_perm perm, bool last_only)
 {
 	model_run *out = malloc((r->run_count + 2) * sizeof *out);
 	size_t n = 0;
@@ -142,9 +145,13 @@ bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool com
 		before.end = run.end < lo ? run.end : lo;
 		inside.start = run.start > lo ? run.start : lo;
 		inside.end = run.end < hi ? run.end : hi;
-		inside.committed = committed;
-		inside.perm = committed ? perm : NTVM_PERM_NONE;
-		inside.last = committed ? perm : run.last;
+		if (last_only) {
+			inside.last = run.committed ? run.last : perm;
+		} else {
+			inside.committed = committed;
+			inside.perm = committed ? perm : NTVM_PERM_NONE;
+			inside.last = committed ? perm : run.last;
+		}
 		after.start = run.start > hi ? run.start : hi;
 		push_run(out, &n, before);
 		push_run(out, &n, inside);
@@ -156,6 +163,17 @@ bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool com
 	r->run_cap = r->run_count + 2;
 	m->version++;
 	return true;
+}
+
+bool model_set_pages(model *m, model_resv *r, uint64_t lo, uint64_t hi, bool committed,
+                     ntvm_perm perm)
+{
+	return rewrite_runs(m, r, lo, hi, committed, perm, false);
+}
+
+bool model_set_last(model *m, model_resv *r, uint64_t lo, uint64_t hi, ntvm_perm last)
+{
+	return rewrite_runs(m, r, lo, hi, false, last, true);
 }
 
 model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_perm initial,

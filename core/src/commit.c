@@ -175,6 +175,27 @@ bool ntvm_clear_guard(ntvm *vm, uint64_t address)
 	return protect_pages(vm, r, page, 1, perm & (ntvm_perm) ~NTVM_PERM_GUARD) == NTVM_OK;
 }
 
+ntvm_status ntvm_clear_reserved_guard(ntvm *vm, uint64_t address, bool *cleared)
+{
+	struct ntvm__res *r = ntvm__lookup(vm, address);
+	uint64_t page = r ? (address - r->base) >> NTVM__PAGE_SHIFT : 0;
+	struct ntvm__shape shape;
+	if (cleared)
+		*cleared = false;
+	if (r == NULL || r->kind == NTVM_KIND_MMIO || ntvm__res_page_committed(r, page))
+		return NTVM_OK;
+	ntvm_perm perm = ntvm__res_page_perm(r, page);
+	if (!(perm & NTVM_PERM_GUARD))
+		return NTVM_OK;
+	if (!ntvm__shape_for_last(r, perm & (ntvm_perm) ~NTVM_PERM_GUARD, &shape))
+		return NTVM_E_NO_MEMORY;
+	ntvm__apply_last(vm, r, &shape, page);
+	ntvm__bump(vm);
+	if (cleared)
+		*cleared = true;
+	return NTVM_OK;
+}
+
 /* Re-protect the committed runs of every reservation, from the effective
  * permissions under DEP `from` to those under `to`, stopping before page
  * stop_page of stop_at when given.  On a failing call returns false with

@@ -166,6 +166,8 @@ bool ntvm__shape_for_protect(const struct ntvm__res *r, uint64_t first, uint64_t
                              ntvm_perm perm, struct ntvm__shape *out);
 bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t count,
                            struct ntvm__shape *out);
+/* For the last protection of one reserved page (ntvm_clear_reserved_guard). */
+bool ntvm__shape_for_last(const struct ntvm__res *r, ntvm_perm perm, struct ntvm__shape *out);
 void ntvm__shape_discard(struct ntvm__shape *s);
 /* Install a shape on r (freeing the old storage), then apply the page
  * operation to the range; keeps vm->stats.metadata_bytes exact. */
@@ -175,6 +177,8 @@ void ntvm__apply_decommit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s,
                           uint64_t first, uint64_t count);
 void ntvm__apply_protect(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t first,
                          uint64_t count, ntvm_perm perm);
+/* Set the last protection of reserved page `page` from a shape_for_last. */
+void ntvm__apply_last(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t page);
 /* Replace r's page state with a slice shape (r->size already updated). */
 void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s);
 

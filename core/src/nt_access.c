@@ -3,13 +3,15 @@
  *
  * An access walks its pages lowest address first and stops at the first
  * page that faults: not committed, guard (STATUS_GUARD_PAGE_VIOLATION, the
- * guard is cleared on that page only), no access, a write to a page without
- * write access, an execution of a page without execute access (with DEP
- * off, readable implies executable).  The bytes before the fault are moved
- * through the manager.  A write to a PAGE_WRITECOPY page of a view turns it
- * into a private read-write page (PAGE_EXECUTE_WRITECOPY into
- * PAGE_EXECUTE_READWRITE), as Windows does.  PAGE_EXECUTE pages are
- * readable: x86 cannot map execute-only pages (Wine 8.0 probe agrees).
+ * guard is cleared on that page only; Wine 8.0 also faults so on a reserved
+ * page whose last protection has the guard, row RESERVED_GUARD_FAULT), no
+ * access, a write to a page without write access, an execution of a page
+ * without execute access (with DEP off, readable implies executable).  The
+ * bytes before the fault are moved through the manager.  A write to a
+ * PAGE_WRITECOPY page of a view turns it into a private read-write page
+ * (PAGE_EXECUTE_WRITECOPY into PAGE_EXECUTE_READWRITE), as Windows does.
+ * PAGE_EXECUTE pages are readable: x86 cannot map execute-only pages
+ * (Wine 8.0 probe agrees).
  */
 #include "nt_internal.h"
 #include "section.h"
@@ -19,9 +21,13 @@
 static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access, uint64_t *run)
 {
 	ntvm_region_info info;
+	ntvm_perm last = NTVM_PERM_NONE;
 	*run = NT_PAGE - (at & (NT_PAGE - 1));
-	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !info.is_committed)
+	if (ntvm_region_info_at_detailed(vm, at, &info, &last) != NTVM_OK)
 		return NTVM_STATUS_ACCESS_VIOLATION;
+	if (!info.is_committed)
+		return last & NTVM_PERM_GUARD ? nt_profile_result(vm, NT_SIT_RESERVED_GUARD_FAULT)
+		                              : NTVM_STATUS_ACCESS_VIOLATION;
 	if (info.length > at - info.start)
 		*run = info.length - (at - info.start);
 	if (info.perm & NTVM_PERM_GUARD)
@@ -112,8 +118,8 @@ ntvm_ntstatus ntvm_nt_access(ntvm *vm, uint64_t address, void *data, size_t leng
 	if (st == NTVM_STATUS_SUCCESS)
 		return st;
 	uint64_t at = address + done;
-	if (st == NTVM_STATUS_GUARD_PAGE_VIOLATION)
-		(void)ntvm_clear_guard(vm, at);
+	if (st == NTVM_STATUS_GUARD_PAGE_VIOLATION && !ntvm_clear_guard(vm, at))
+		(void)ntvm_clear_reserved_guard(vm, at, NULL);
 	if (fault_address)
 		*fault_address = at;
 	return st;

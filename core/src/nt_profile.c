@@ -188,6 +188,18 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "the committed pages of the range read as zeros afterwards",
 	  "Windows: VirtualAlloc documentation (MEM_RESET: the data is no longer of interest); "
 	  "Wine: nt_vs_wine finding, recording reference/findings/wine-reset-zeroes" },
+	{ ROW(RESERVED_GUARD_FAULT),
+	  "CPU access to a reserved page whose last protection has PAGE_GUARD (never committed in a "
+	  "reservation made with PAGE_GUARD, or decommitted while a guard page)",
+	  NTVM_STATUS_ACCESS_VIOLATION, NTVM_STATUS_GUARD_PAGE_VIOLATION,
+	  "STATUS_ACCESS_VIOLATION (reserved memory is inaccessible; only committed pages are guard "
+	  "pages)",
+	  "STATUS_GUARD_PAGE_VIOLATION once per page, clearing the guard in the page's last "
+	  "protection: the next access gives STATUS_ACCESS_VIOLATION and the reserved run splits "
+	  "there (QUERY_RESERVED_LAST_PROT)",
+	  "Windows: windows-semantics.md (access to reserved pages), memory-protection documentation "
+	  "(PAGE_GUARD); Wine: nt_vs_wine finding, recording access-reserved-guard, unix/virtual.c "
+	  "virtual_handle_fault (tests the guard bit before the committed bit)" },
 	{ ROW(SECTION_COMMIT_OTHER_VIEWS),
 	  "NtAllocateVirtualMemory MEM_COMMIT (or NtMapViewOfSection's commit size) through one view "
 	  "of a SEC_RESERVE page-file section: the section's other views mapped already",

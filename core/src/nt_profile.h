@@ -57,6 +57,7 @@ typedef enum nt_situation {
 	NT_SIT_QUERY_REGION_INFO_FIELDS,   /* MemoryRegionInformation RegionType/RegionSize/CommitSize */
 	NT_SIT_QUERY_RESERVED_LAST_PROT,   /* reserved runs split by the protection pages last had */
 	NT_SIT_RESET_DISCARDS_CONTENTS,    /* MEM_RESET zeroes the committed private pages */
+	NT_SIT_RESERVED_GUARD_FAULT,       /* access to a reserved page whose last protection has GUARD */
 	NT_SIT_SECTION_COMMIT_OTHER_VIEWS, /* commit through one view of a SEC_RESERVE section: the others */
 	NT_SIT_VIEW_PROTECT_INCOMPATIBLE,  /* view protect/commit beyond the view's protection */
 	NT_SIT_COUNT

@@ -219,6 +219,20 @@ bool ntvm__shape_for_protect(const struct ntvm__res *r, uint64_t first, uint64_t
 	return plan_perms(r, total - inside, perm, out);
 }
 
+/* The last protection of one reserved page changes: the two bytes stay
+ * enough only when it is the reservation's one reserved page. */
+bool ntvm__shape_for_last(const struct ntvm__res *r, ntvm_perm perm, struct ntvm__shape *out)
+{
+	*out = (struct ntvm__shape){ 0 };
+	out->state = r->state;
+	out->perm = r->perm;
+	out->hidden = perm;
+	if (has_perm_array(r) || ntvm__res_pages(r) - ntvm__res_committed_count(r) == 1)
+		return true;
+	out->perms = perms_expand(r);
+	return out->perms != NULL;
+}
+
 /* Are committed pages of the slice all alike, and reserved ones too? */
 static bool slice_uniform(const struct ntvm__res *r, uint64_t first, uint64_t count,
                           struct ntvm__shape *out)
@@ -344,6 +358,21 @@ void ntvm__apply_protect(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, u
 {
 	size_t before = ntvm__res_meta_bytes(r);
 	install_perms(r, s, first, count, perm);
+	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
+	ntvm__shape_discard(s);
+}
+
+void ntvm__apply_last(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint64_t page)
+{
+	size_t before = ntvm__res_meta_bytes(r);
+	if (s->perms) {
+		r->u.perms = s->perms;
+		s->perms = NULL;
+	}
+	if (r->u.perms)
+		r->u.perms[page] = s->hidden;
+	else
+		r->hidden = s->hidden;
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r) - before;
 	ntvm__shape_discard(s);
 }

@@ -226,7 +226,8 @@ static bool same_at(const replay_state *before, const replay_state *after, uint6
 	const replay_region *y = replay_state_find(after, at);
 	replay_region cleared;
 	if (at == guard_page && x) {
-		if (!(x->perm & NTVM_PERM_GUARD)) {
+		/* a reserved page faults so only in Wine 8.0 (row RESERVED_GUARD_FAULT) */
+		if (!((x->is_committed ? x->perm : x->last_perm) & NTVM_PERM_GUARD)) {
 			snprintf(why, why_size, "guard fault at 0x%llx, a page without PAGE_GUARD",
 			         (unsigned long long)at);
 			return false;

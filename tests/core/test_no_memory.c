@@ -82,6 +82,11 @@ static ntvm_status op_clear_guard(ntvm *vm, void *arg)
 	return ntvm_clear_guard(vm, BASE + 0x100000 + 0x8000) ? NTVM_OK : NTVM_E_NO_MEMORY;
 }
 
+static ntvm_status op_clear_reserved_guard(ntvm *vm, void *arg)
+{
+	return ntvm_clear_reserved_guard(vm, BASE + 0x300000 + 0x1000, NULL);
+}
+
 static ntvm_status op_release(ntvm *vm, void *arg)
 {
 	return ntvm_release(vm, BASE + 0x100000 + 0x4000, 0x2000);
@@ -122,6 +127,9 @@ TEST(every_allocation_failure_changes_nothing)
 	CHECK(exhaust(vm, op_decommit, NULL, "decommit") >= 1);
 	CHECK(exhaust(vm, op_protect, NULL, "protect") >= 1);
 	CHECK(exhaust(vm, op_clear_guard, NULL, "clear_guard") <= 3); /* backend spares only */
+	CHECK_OK(ntvm_allocate_at(vm, BASE + 0x300000, 0x3000, NTVM_PERM_RW | NTVM_PERM_GUARD, true,
+	                          NTVM_KIND_PRIVATE));
+	CHECK(exhaust(vm, op_clear_reserved_guard, NULL, "clear_reserved_guard") == 1);
 	CHECK(exhaust(vm, op_write, NULL, "write") >= 1);
 	CHECK(exhaust(vm, op_release, NULL, "release") >= 2);
 	CHECK(exhaust(vm, op_mmio, NULL, "mmio") >= 2);

@@ -95,6 +95,54 @@ TEST(guard_pages)
 	ntvm_destroy(vm);
 }
 
+/* A reserved page's last protection loses its guard (Wine 8.0's fault on
+ * such a page): no-ops elsewhere, per-page storage when others stay, the
+ * layout version moves exactly when something changed. */
+TEST(reserved_guard_clear)
+{
+	ntvm *vm = ntvm_create(NULL);
+	bool cleared = true;
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 0x4000, NTVM_PERM_RW | NTVM_PERM_GUARD, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_allocate_at(vm, BASE + 0x10000, 0x1000, NTVM_PERM_READ, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_allocate_mmio(vm, BASE + 0x20000, 0x1000, NULL, NULL, NULL));
+	uint64_t v = ntvm_layout_version(vm);
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x1234, &cleared));
+	CHECK(cleared);
+	CHECK_EQ_U64(ntvm_layout_version(vm), v + 1);
+	CHECK_INV(vm);
+	ntvm_region_info ri;
+	ntvm_perm last = 0;
+	CHECK_OK(ntvm_region_info_at_detailed(vm, BASE, &ri, &last));
+	CHECK_EQ_U64(ri.length, 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW | NTVM_PERM_GUARD);
+	CHECK_OK(ntvm_region_info_at_detailed(vm, BASE + 0x1000, &ri, &last));
+	CHECK_EQ_U64(ri.length, 0x1000);
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_EQ_U64(ri.perm, NTVM_PERM_NONE);
+	CHECK_OK(ntvm_region_info_at(vm, BASE, &ri));
+	CHECK_EQ_U64(ri.length, 0x4000); /* the plain query does not see it */
+	/* nothing to clear: no guard, free, MMIO, a committed page, out of range */
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x1000, &cleared));
+	CHECK(!cleared);
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x10000, &cleared));
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x30000, &cleared));
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x20000, &cleared));
+	CHECK_OK(ntvm_commit(vm, BASE + 0x3000, 0x1000, NTVM_PERM_RW | NTVM_PERM_GUARD));
+	v = ntvm_layout_version(vm);
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x3000, &cleared));
+	CHECK_OK(ntvm_clear_reserved_guard(vm, UINT64_MAX, NULL));
+	CHECK(!cleared);
+	CHECK_EQ_U64(ntvm_layout_version(vm), v);
+	/* the last reserved page is stored in the uniform bytes */
+	CHECK_OK(ntvm_commit(vm, BASE, 0x4000, NTVM_PERM_RW | NTVM_PERM_GUARD));
+	CHECK_OK(ntvm_decommit(vm, BASE + 0x2000, 0x1000));
+	CHECK_OK(ntvm_clear_reserved_guard(vm, BASE + 0x2000, NULL));
+	CHECK_OK(ntvm_region_info_at_detailed(vm, BASE + 0x2000, &ri, &last));
+	CHECK_EQ_U64(last, NTVM_PERM_RW);
+	CHECK_INV(vm);
+	ntvm_destroy(vm);
+}
+
 TEST(nocache_and_writecombine_are_kept)
 {
 	ntvm *vm = ntvm_create(NULL);
@@ -135,5 +183,6 @@ TEST(layout_version_only_moves_on_success)
 }
 
 TEST_MAIN(TEST_CASE(protect_reports_first_page_and_splits_runs), TEST_CASE(protect_failures_change_nothing),
-          TEST_CASE(guard_pages), TEST_CASE(nocache_and_writecombine_are_kept),
+          TEST_CASE(guard_pages), TEST_CASE(reserved_guard_clear),
+          TEST_CASE(nocache_and_writecombine_are_kept),
           TEST_CASE(layout_version_only_moves_on_success))

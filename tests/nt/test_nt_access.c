@@ -2,7 +2,8 @@
  * test_nt_access.c -- CPU accesses (ntvm_nt_access): faults lowest address
  * first, guard pages, DEP, WRITECOPY views, bytes before the fault.  Both
  * profiles answer alike here (access-* recordings under Wine 8.0 agree with
- * windows-semantics.md).
+ * windows-semantics.md), except for reserved pages whose last protection has
+ * the guard (row RESERVED_GUARD_FAULT).
  */
 #include <stdlib.h>
 
@@ -106,6 +107,44 @@ TEST(guard_pages)
 	}
 }
 
+/* Row RESERVED_GUARD_FAULT: a reserved page whose last protection has the
+ * guard (never committed in a PAGE_GUARD reservation, or a guard page
+ * decommitted) faults with STATUS_ACCESS_VIOLATION on Windows; Wine 8.0
+ * raises the guard fault once per page, then STATUS_ACCESS_VIOLATION, and
+ * the query splits the reserved run (recording access-reserved-guard). */
+TEST(reserved_guard_pages)
+{
+	for (int p = 0; p < 2; p++) {
+		ntvm *vm = nt_vm(profiles[p]);
+		uint32_t guard = p ? NTVM_STATUS_GUARD_PAGE_VIOLATION : NTVM_STATUS_ACCESS_VIOLATION;
+		uint64_t fault = 0;
+		uint8_t b[2];
+		CHECK_OUT(nt_alloc(vm, X, 0x4000, NTVM_MEM_RESERVE, RW | NTVM_PAGE_GUARD), S_OK, X, 0x4000);
+		CHECK_EQ_U64(nt_read(vm, X + 0x1000, b, 1, &fault), guard);
+		CHECK_EQ_U64(fault, X + 0x1000);
+		CHECK_EQ_U64(nt_read(vm, X + 0x1000, b, 1, NULL), NTVM_STATUS_ACCESS_VIOLATION);
+		CHECK_REGION(vm, X + 0x1000, X + 0x1000, X, RW | NTVM_PAGE_GUARD, p ? 0x1000 : 0x3000,
+		             NTVM_MEM_RESERVE, 0, NTVM_MEM_PRIVATE);
+		CHECK_EQ_U64(exec_at(vm, X + 0x2000, 1, NULL), guard);
+		/* a committed page before it: the byte before the fault goes through */
+		CHECK_OUT(nt_alloc(vm, X + 0x2000, 0x1000, NTVM_MEM_COMMIT, RW), S_OK, X + 0x2000, 0x1000);
+		CHECK_EQ_U64(nt_write(vm, X + 0x2FFF, 7, 2, &fault), guard);
+		CHECK_EQ_U64(fault, X + 0x3000);
+		CHECK_EQ_U64(nt_read(vm, X + 0x2FFF, b, 1, NULL), S_OK);
+		CHECK_EQ_U64(b[0], 7);
+		/* a decommitted guard page keeps its guard as its last protection */
+		CHECK_OUT(nt_alloc(vm, X, 0x1000, NTVM_MEM_COMMIT, RW | NTVM_PAGE_GUARD), S_OK, X, 0x1000);
+		CHECK_OUT(nt_free(vm, X, 0x1000, NTVM_MEM_DECOMMIT), S_OK, X, 0x1000);
+		CHECK_EQ_U64(nt_write(vm, X, 1, 1, NULL), guard);
+		CHECK_EQ_U64(nt_write(vm, X, 1, 1, NULL), NTVM_STATUS_ACCESS_VIOLATION);
+		/* committing again sets a new protection: the page is an ordinary one */
+		CHECK_OUT(nt_alloc(vm, X, 0x4000, NTVM_MEM_COMMIT, RW), S_OK, X, 0x4000);
+		CHECK_EQ_U64(nt_write(vm, X, 1, 1, NULL), S_OK);
+		CHECK_REGION(vm, X, X, X, RW | NTVM_PAGE_GUARD, 0x4000, NTVM_MEM_COMMIT, RW, NTVM_MEM_PRIVATE);
+		ntvm_destroy(vm);
+	}
+}
+
 /* DEP (ntvm.h config): execute needs PAGE_EXECUTE*; with DEP off a readable
  * page is executable.  PAGE_EXECUTE pages are readable (probe: a read of a
  * PAGE_EXECUTE page succeeds under Wine; x86 has no execute-only pages). */
@@ -181,5 +220,6 @@ TEST(bad_arguments)
 }
 
 TEST_MAIN(TEST_CASE(access_violations), TEST_CASE(partial_write), TEST_CASE(guard_pages),
+          TEST_CASE(reserved_guard_pages),
           TEST_CASE(execute_and_dep), TEST_CASE(writecopy_view), TEST_CASE(long_write),
           TEST_CASE(bad_arguments))

@@ -256,6 +256,20 @@ ntvm_status ntvm_protect(ntvm *vm, uint64_t address, uint64_t size, ntvm_perm pe
 bool ntvm_clear_guard(ntvm *vm, uint64_t address);
 
 /*
+ * Clear NTVM_PERM_GUARD in the last protection of the one reserved (not
+ * committed) page containing address, if set (see
+ * ntvm_region_info_at_detailed for "last protection").  Wine 8.0 checks a
+ * page's guard bit before whether it is committed, so a CPU access to such
+ * a page faults with STATUS_GUARD_PAGE_VIOLATION once and clears it (the NT
+ * layer's RESERVED_GUARD_FAULT row).  Committed pages, MMIO, free memory and
+ * addresses out of range are left alone.  *cleared (if non-NULL) says
+ * whether a guard was cleared; the layout version bumps exactly then.
+ * NTVM_E_NO_MEMORY when the page's protection could not be stored apart
+ * from its neighbours' (nothing changed).
+ */
+ntvm_status ntvm_clear_reserved_guard(ntvm *vm, uint64_t address, bool *cleared);
+
+/*
  * Reserve and commit an MMIO range (64 KiB aligned base, page-multiple size,
  * free).  Reads and writes of it call read/write with user.  Reported as
  * committed read-write, kind MMIO.
