@@ -67,13 +67,32 @@ uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint
 	return ntvm__bitmap_find(bitmap_of(r), page, end, !committed);
 }
 
-/* End of the run of equal protection bytes from page, at most run. */
+/* Index in memory order of the first non-zero byte of a loaded word (w != 0). */
+static uint64_t first_set_byte(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (uint64_t) (__builtin_clzll(w) >> 3);
+#else
+	return (uint64_t) (__builtin_ctzll(w) >> 3);
+#endif
+}
+
+/* End of the run of equal protection bytes from page, at most run: eight
+ * bytes per step (the first differing byte is the first non-zero byte of
+ * the word XOR the repeated value). */
 static uint64_t perm_run_end(const struct ntvm__res *r, uint64_t page, uint64_t run)
 {
 	if (!has_perm_array(r))
 		return run;
 	const uint8_t *p = r->u.perms;
+	uint64_t pattern = 0x0101010101010101ull * p[page];
 	uint64_t i = page + 1;
+	for (; i + 8 <= run; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, sizeof w);
+		if ((w ^= pattern) != 0)
+			return i + first_set_byte(w);
+	}
 	while (i < run && p[i] == p[page])
 		i++;
 	return i;
