@@ -39,9 +39,12 @@ static bool fail(struct check *c, const char *fmt, ...)
 
 static int height(const struct ntvm__res *n) { return n ? n->height : 0; }
 
+/* The first node's gap_before is 0: the head gap is not in the augmentation. */
 static uint32_t expected_gap(const struct ntvm__res *prev, const struct ntvm__res *n)
 {
-	uint64_t lo = ntvm__align_up(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, NTVM_ALLOCATION_GRANULARITY);
+	if (prev == NULL)
+		return 0;
+	uint64_t lo = ntvm__align_up(ntvm__res_end(prev), NTVM_ALLOCATION_GRANULARITY);
 	uint64_t hi = ntvm__align_down(n->base, NTVM_ALLOCATION_GRANULARITY);
 	return hi > lo ? (uint32_t) ((hi - lo) >> NTVM__GRANULE_SHIFT) : 0;
 }

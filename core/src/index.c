@@ -3,15 +3,19 @@
  * for O(log n) find-free.
  *
  * Each node stores gap_before, the free granules between the previous
- * reservation (or NTVM_MIN_ADDRESS) and its own base: the gap is
- * [align_up(prev_end, 64K), align_down(base, 64K)), so a partially used
- * granule is never free.  max_gap is the largest gap_before in the subtree
+ * reservation and its own base: the gap is [align_up(prev_end, 64K),
+ * align_down(base, 64K)), so a partially used granule is never free.  The
+ * first reservation's gap_before is 0: the head gap from NTVM_MIN_ADDRESS
+ * up to it is, like the gap after the last one, computed apart.  It is
+ * usually the largest gap of all (the default allocation address lies far
+ * above NTVM_MIN_ADDRESS), and in max_gap it would make every subtree on
+ * the left spine look worth entering for a search that starts above it.  max_gap is the largest gap_before in the subtree
  * and is recomputed locally on every rotation.  The search descends with the
  * address bounds of the subtree, pruning subtrees whose largest gap is too
  * small or that lie outside [lowest, highest]; with 64 KiB alignment every
  * subtree it enters fully inside the window holds an answer, so it is
- * O(log n) both bottom-up and top-down.  The gap after the last reservation
- * (up to max_address + 1) is computed from the rightmost node.
+ * O(log n) both bottom-up and top-down.  The head and tail gaps come from
+ * the leftmost and rightmost nodes.
  */
 #include "manager.h"
 
@@ -81,9 +85,10 @@ struct walk {
 	bool done;
 };
 
-static uint64_t end_or_min(const struct ntvm__res *prev)
+/* gap_before of a node at base after prev: 0 for the first node. */
+static uint32_t gap_after(const struct ntvm__res *prev, uint64_t base)
 {
-	return prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS;
+	return prev ? gap_granules(ntvm__res_end(prev), base) : 0;
 }
 
 /* Rebalance t after a change below it; h and g are the subtree's height and
@@ -101,7 +106,7 @@ static struct ntvm__res *retrace(struct walk *w, struct ntvm__res *t, struct ntv
 static struct ntvm__res *insert_at(struct walk *w, struct ntvm__res *t, struct ntvm__res *node)
 {
 	if (t == NULL) {
-		node->gap_before = node->max_gap = gap_granules(end_or_min(w->prev), node->base);
+		node->gap_before = node->max_gap = gap_after(w->prev, node->base);
 		if (w->next)
 			((struct ntvm__res *) w->next)->gap_before = gap_granules(ntvm__res_end(node), w->next->base);
 		w->pending = w->next;
@@ -141,12 +146,12 @@ static struct ntvm__res *remove_here(struct walk *w, struct ntvm__res *t)
 	const struct ntvm__res *prev = l ? ntvm__index_last(l) : w->prev;
 	if (r == NULL) {
 		if (w->next)
-			((struct ntvm__res *) w->next)->gap_before = gap_granules(end_or_min(prev), w->next->base);
+			((struct ntvm__res *) w->next)->gap_before = gap_after(prev, w->next->base);
 		w->pending = w->next;
 		return retrace(w, t, l, h, g);
 	}
 	r = remove_min(r, &min);
-	min->gap_before = gap_granules(end_or_min(prev), min->base);
+	min->gap_before = gap_after(prev, min->base);
 	min->left = l;
 	min->right = r;
 	return retrace(w, min, rebalance(min), h, g);
@@ -218,6 +223,13 @@ struct ntvm__res *ntvm__index_containing(const struct ntvm__res *t, uint64_t add
 	return n && address - n->base < n->size ? n : NULL;
 }
 
+static struct ntvm__res *index_first(const struct ntvm__res *t)
+{
+	while (t && t->left)
+		t = t->left;
+	return (struct ntvm__res *) t;
+}
+
 struct ntvm__res *ntvm__index_last(const struct ntvm__res *t)
 {
 	while (t && t->right)
@@ -255,7 +267,7 @@ static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base)
 uint32_t ntvm__index_gap_before(const ntvm *vm, const struct ntvm__res *node)
 {
 	struct ntvm__res *prev = node->base ? ntvm__index_le(vm->root, node->base - 1) : NULL;
-	return gap_granules(prev ? ntvm__res_end(prev) : NTVM_MIN_ADDRESS, node->base);
+	return gap_after(prev, node->base);
 }
 
 static void set_gap(ntvm *vm, struct ntvm__res *node)
@@ -298,7 +310,7 @@ static struct ntvm__res *build(struct ntvm__res **nodes, size_t lo, size_t hi)
 void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		nodes[i]->gap_before = gap_granules(i ? ntvm__res_end(nodes[i - 1]) : NTVM_MIN_ADDRESS, nodes[i]->base);
+		nodes[i]->gap_before = gap_after(i ? nodes[i - 1] : NULL, nodes[i]->base);
 	vm->root = build(nodes, 0, count);
 }
 
@@ -407,14 +419,17 @@ uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment
 	                    highest > vm->max_address ? vm->max_address : highest, top_down };
 	if (s.lowest > s.highest)
 		return 0;
-	struct ntvm__res *last = ntvm__index_last(vm->root);
-	uint64_t tail_start = ntvm__align_up(last ? ntvm__res_end(last) : NTVM_MIN_ADDRESS, GRANULE);
+	struct ntvm__res *first = index_first(vm->root), *last = ntvm__index_last(vm->root);
+	if (first == NULL)
+		return fit(&s, NTVM_MIN_ADDRESS, vm->max_address + 1);
+	uint64_t head_end = ntvm__align_down(first->base, GRANULE);
+	uint64_t tail_start = ntvm__align_up(ntvm__res_end(last), GRANULE);
 	uint64_t found;
-	if (top_down && (found = fit(&s, tail_start, vm->max_address + 1)))
+	if ((found = fit(&s, top_down ? tail_start : NTVM_MIN_ADDRESS,
+	                 top_down ? vm->max_address + 1 : head_end)))
 		return found;
 	if ((found = search(&s, vm->root, NTVM_MIN_ADDRESS, vm->max_address + 1)))
 		return found;
-	if (!top_down && (found = fit(&s, tail_start, vm->max_address + 1)))
-		return found;
-	return 0;
+	return fit(&s, top_down ? NTVM_MIN_ADDRESS : tail_start,
+	           top_down ? head_end : vm->max_address + 1);
 }
