@@ -32,6 +32,7 @@ struct pe {
 	uint64_t sections;      /* offset of the section table */
 	unsigned count;
 	uint32_t section_align;
+	bool low_align;         /* SectionAlignment below a page: mapped from the file as a whole */
 	uint32_t headers;       /* SizeOfHeaders */
 	uint64_t image_size;    /* SizeOfImage */
 };
@@ -81,8 +82,10 @@ static ntvm_ntstatus parse_optional(struct pe *pe, uint64_t opt, uint32_t opt_si
 	uint32_t file_align = rd32(o + 36);
 	pe->image_size = rd32(o + 56);
 	pe->headers = rd32(o + 60);
-	if (!pow2(pe->section_align) || pe->section_align < NTVM_PAGE_SIZE || !pow2(file_align) ||
-	    file_align < 0x200 || file_align > 0x10000 || file_align > pe->section_align)
+	pe->low_align = pe->section_align < NTVM_PAGE_SIZE;
+	if (!pow2(pe->section_align) || !pow2(file_align) || file_align > pe->section_align)
+		return NTVM_STATUS_INVALID_IMAGE_FORMAT;
+	if (pe->low_align ? file_align != pe->section_align : file_align < 0x200 || file_align > 0x10000)
 		return NTVM_STATUS_INVALID_IMAGE_FORMAT;
 	if (pe->image_size == 0 || pe->image_size > PE_MAX_IMAGE || pe->headers == 0 ||
 	    pe->headers > pe->size || pe->headers > pe->image_size)
@@ -96,7 +99,7 @@ static ntvm_ntstatus parse_optional(struct pe *pe, uint64_t opt, uint32_t opt_si
  * their file data inside the file. */
 static ntvm_ntstatus parse_sections(const struct pe *pe)
 {
-	uint64_t next = round_up(pe->headers, NTVM_PAGE_SIZE);
+	uint64_t next = round_up(pe->headers, pe->low_align ? pe->section_align : NTVM_PAGE_SIZE);
 	for (unsigned i = 0; i < pe->count; i++) {
 		struct section_hdr h = section_at(pe, i);
 		if (h.vaddr % pe->section_align || h.vaddr < next)
@@ -104,6 +107,8 @@ static ntvm_ntstatus parse_sections(const struct pe *pe)
 		if ((uint64_t)h.vaddr + h.vsize > pe->image_size)
 			return NTVM_STATUS_INVALID_IMAGE_FORMAT;
 		if (h.raw_size && !fits(pe, h.raw_ptr, h.raw_size))
+			return NTVM_STATUS_INVALID_IMAGE_FORMAT;
+		if (pe->low_align && h.raw_size && h.raw_ptr != h.vaddr)
 			return NTVM_STATUS_INVALID_IMAGE_FORMAT;
 		next = round_up((uint64_t)h.vaddr + h.vsize, pe->section_align);
 	}
@@ -159,7 +164,15 @@ void ntvm__image_layout(const uint8_t *file, size_t file_size, const struct ntvm
 	struct ntvm__image_info again;
 	(void)parse(&pe, &again); /* refills pe; the caller parsed the same bytes already */
 	uint64_t pages = info->size >> 12;
-	ntvm_perm ro;
+	ntvm_perm ro, all;
+	if (pe.low_align) {
+		/* Windows and Wine map such an image from the file as a whole,
+		 * every page EXECUTE_WRITECOPY. */
+		(void)ntvm_perm_from_page(NTVM_PAGE_EXECUTE_WRITECOPY, &all);
+		memset(perms, all, (size_t)pages);
+		memcpy(memory, file, file_size < info->size ? file_size : (size_t)info->size);
+		return;
+	}
 	(void)ntvm_perm_from_page(NTVM_PAGE_READONLY, &ro);
 	memset(perms, ro, (size_t)pages);
 	memcpy(memory, file, pe.headers);
