@@ -4,7 +4,8 @@
 # OSS-Fuzz documents, once with libFuzzer+ASan and once with libFuzzer+UBSan
 # (into build/oss-fuzz-address/ and build/oss-fuzz-undefined/), checks that
 # every target of fuzz/CMakeLists.txt came out with its seed zip, dict and
-# options, and runs each target a few seconds on its seed corpus.
+# options, and runs each target a few seconds on its seed corpus.  It checks
+# the project files first (scripts/check-oss-fuzz-project.sh).
 #
 #   CHECK_SECONDS  fuzzing seconds per target and sanitizer (3)
 #   CHECK_SANITIZERS  which builds (default "address undefined")
@@ -15,6 +16,9 @@ seconds=${CHECK_SECONDS:-3}
 sanitizers=${CHECK_SANITIZERS:-"address undefined"}
 
 die() { printf 'check-oss-fuzz-build: %s\n' "$*" >&2; exit 1; }
+
+# the project files first: fields present, well formed, Dockerfile consistent
+scripts/check-oss-fuzz-project.sh "$root" || die "oss-fuzz/project.yaml or .clusterfuzzlite/project.yaml"
 
 # zip/unzip pack and unpack the seed corpora (as in the images)
 if ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
