@@ -24,42 +24,37 @@ static bool write_header(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 	       ntvm__buffer_u64(out, vm->stats.reservation_count);
 }
 
-static uint64_t count_runs(const struct ntvm__res *r)
-{
-	uint64_t runs = 0, pages = ntvm__res_pages(r);
-	for (uint64_t i = 0; i < pages; i = ntvm__res_detail_run_end(r, i, pages))
-		runs++;
-	return runs;
-}
-
 static void put_u64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (uint8_t) (v >> (8 * i));
 }
 
-/* One record per reservation and one per run, each appended in one go. */
+/* One record per reservation and one per run, written in place in the
+ * buffer; the record's run count is filled in once the runs are written
+ * (each run is found once). */
 static bool write_reservation(const struct ntvm__res *r, ntvm_buffer *out)
 {
-	uint8_t rec[NTVM__SNAP_RESERVATION_BYTES];
+	size_t at = out->size;
+	uint8_t *rec = ntvm__buffer_grow(out, NTVM__SNAP_RESERVATION_BYTES);
+	if (rec == NULL)
+		return false;
 	put_u64(rec, r->base);
 	put_u64(rec + 8, r->size);
 	rec[16] = r->kind;
 	rec[17] = r->initial_perm;
-	put_u64(rec + 18, count_runs(r));
-	if (!ntvm__buffer_append(out, rec, sizeof rec))
-		return false;
-	uint64_t pages = ntvm__res_pages(r);
-	for (uint64_t i = 0; i < pages;) {
+	uint64_t pages = ntvm__res_pages(r), runs = 0;
+	for (uint64_t i = 0; i < pages; runs++) {
 		uint64_t end = ntvm__res_detail_run_end(r, i, pages);
-		uint8_t run[NTVM__SNAP_RUN_BYTES];
+		uint8_t *run = ntvm__buffer_grow(out, NTVM__SNAP_RUN_BYTES);
+		if (run == NULL)
+			return false;
 		put_u64(run, end - i);
 		run[8] = ntvm__res_page_committed(r, i);
 		run[9] = ntvm__res_page_perm(r, i);
-		if (!ntvm__buffer_append(out, run, sizeof run))
-			return false;
 		i = end;
 	}
+	put_u64(out->data + at + 18, runs);
 	return true;
 }
 
