@@ -7,6 +7,7 @@
  * protection), the protection of a reserved page being the one it last had,
  * so that serialize(deserialize(x)) reproduces x byte for byte.
  */
+#include "section.h"
 #include "snapshot.h"
 
 #include <stdint.h>
@@ -15,8 +16,9 @@ static bool write_header(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 {
 	uint32_t flags = (is_snapshot ? NTVM__SNAP_FLAG_METADATA_ONLY : 0) |
 	                 (vm->dep_enabled ? NTVM__SNAP_FLAG_DEP_ENABLED : 0);
+	uint32_t version = ntvm__snap_has_sections(vm) ? NTVM__SNAP_VERSION_SECTIONS : NTVM__SNAP_VERSION;
 	return ntvm__buffer_append(out, NTVM__SNAP_MAGIC, 8) &&
-	       ntvm__buffer_u32(out, NTVM__SNAP_VERSION) && ntvm__buffer_u32(out, flags) &&
+	       ntvm__buffer_u32(out, version) && ntvm__buffer_u32(out, flags) &&
 	       ntvm__buffer_u32(out, (uint32_t) vm->config.address_profile) &&
 	       ntvm__buffer_u32(out, (uint32_t) vm->config.behaviour) &&
 	       ntvm__buffer_u64(out, vm->config.default_allocation_address) &&
@@ -86,6 +88,11 @@ static ntvm_status write_all(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 	NTVM__FOR_EACH(it, r, vm->root)
 		if (!write_reservation(r, out))
 			return NTVM_E_NO_MEMORY;
+	if (ntvm__snap_has_sections(vm)) {
+		ntvm_status st = ntvm__snap_write_sections(vm, out);
+		if (st != NTVM_OK)
+			return st;
+	}
 	if (is_snapshot)
 		return NTVM_OK;
 	NTVM__FOR_EACH(it, r, vm->root) {
@@ -101,6 +108,10 @@ static ntvm_status write_all(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 ntvm_status ntvm_serialize(const ntvm *vm, bool is_snapshot, ntvm_buffer *out)
 {
 	size_t old_size = out->size;
+	/* The backend maps views onto the sections' own memory: only a full
+	 * snapshot can put that back (docs/snapshot-format.md). */
+	if (is_snapshot && ntvm__snap_has_sections(vm))
+		return NTVM_E_WRONG_KIND;
 	ntvm_status st = write_all(vm, is_snapshot, out);
 	if (st != NTVM_OK)
 		out->size = old_size;

@@ -8,6 +8,7 @@
  * backend (and put back from a backup if the backend fails), and finally
  * the fresh state is swapped in.
  */
+#include "section.h"
 #include "snapshot.h"
 
 #include <stdlib.h>
@@ -66,7 +67,8 @@ static bool read_bytes(struct reader *rd, void *out, size_t n)
 
 #define READ(rd, var) read_bytes((rd), &(var), sizeof(var))
 
-static bool read_header(struct reader *rd, ntvm *fresh, bool is_snapshot, uint64_t *count)
+static bool read_header(struct reader *rd, ntvm *fresh, bool is_snapshot, uint64_t *count,
+                        bool *sections)
 {
 	if (rd->size < 8 || memcmp(rd->data, NTVM__SNAP_MAGIC, 8) != 0)
 		return fail_at(rd, 0, rd->size < 8 ? "truncated" : "bad magic");
@@ -74,8 +76,11 @@ static bool read_header(struct reader *rd, ntvm *fresh, bool is_snapshot, uint64
 	uint32_t version, flags, profile, behaviour;
 	if (!READ(rd, version) || !READ(rd, flags) || !READ(rd, profile) || !READ(rd, behaviour))
 		return false;
-	if (version != NTVM__SNAP_VERSION)
+	if (version != NTVM__SNAP_VERSION && version != NTVM__SNAP_VERSION_SECTIONS)
 		return fail_at(rd, 8, "unsupported format version");
+	*sections = version == NTVM__SNAP_VERSION_SECTIONS;
+	if (*sections && is_snapshot)
+		return fail_at(rd, 8, "sections need a full snapshot");
 	if (flags & ~(NTVM__SNAP_FLAG_METADATA_ONLY | NTVM__SNAP_FLAG_DEP_ENABLED))
 		return fail_at(rd, 12, "unknown flags");
 	if (!!(flags & NTVM__SNAP_FLAG_METADATA_ONLY) != is_snapshot)
@@ -261,9 +266,12 @@ static ntvm_status read_reservations(struct reader *rd, ntvm *fresh, uint64_t co
 static ntvm_status parse(struct reader *rd, ntvm *fresh, bool is_snapshot)
 {
 	uint64_t count, content_pages = 0;
-	if (!read_header(rd, fresh, is_snapshot, &count))
+	bool sections = false;
+	if (!read_header(rd, fresh, is_snapshot, &count, &sections))
 		return NTVM_E_MALFORMED;
 	ntvm_status st = read_reservations(rd, fresh, count, &content_pages);
+	if (st == NTVM_OK && sections)
+		st = ntvm__snap_read_sections(rd->data, rd->size, &rd->pos, fresh, rd->error);
 	if (st != NTVM_OK)
 		return st;
 	uint64_t rest = rd->size - rd->pos;
@@ -275,6 +283,8 @@ static ntvm_status parse(struct reader *rd, ntvm *fresh, bool is_snapshot)
 		fail_at(rd, rd->pos, "page contents do not match the committed pages");
 		return NTVM_E_MALFORMED;
 	}
+	if (sections && !ntvm__snap_check_view_contents(fresh, rd->data + rd->pos, rd->pos, rd->error))
+		return NTVM_E_MALFORMED;
 	return NTVM_OK;
 }
 
@@ -324,9 +334,9 @@ static ntvm_status swap_mappings(ntvm *vm, ntvm *fresh, const uint8_t *contents)
 			old_pages += ntvm__res_committed_count(r);
 		ntvm__res_unmap_all(vm, r);
 	}
-	if (!ntvm__materialize(vm, fresh->root, fresh->dep_enabled, contents)) {
+	if (!ntvm__materialize(vm, fresh->root, fresh->sections, fresh->dep_enabled, contents)) {
 		const uint8_t *old = backup.data + backup.size - (old_pages << NTVM__PAGE_SHIFT);
-		ntvm__materialize(vm, vm->root, vm->dep_enabled, old);
+		ntvm__materialize(vm, vm->root, vm->sections, vm->dep_enabled, old);
 		st = NTVM_E_BACKEND;
 	}
 	ntvm_buffer_free(&backup);
@@ -342,10 +352,13 @@ ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_sn
 	fresh.hint = NULL;
 	fresh.spare_nodes = NULL; /* vm keeps its spares if the load fails */
 	fresh.spare_count = 0;
+	fresh.sections = NULL;
 	fresh.stats = (ntvm_stats){ .metadata_bytes = sizeof *vm };
 	ntvm_status st = NTVM_E_MALFORMED;
 	if (data == NULL && size != 0)
 		fail_at(&rd, 0, "no data");
+	else if (is_snapshot && ntvm__snap_has_sections(vm))
+		st = NTVM_E_WRONG_KIND; /* the backend maps views onto the live sections */
 	else
 		st = parse(&rd, &fresh, is_snapshot);
 	if (st == NTVM_OK && !is_snapshot)
@@ -354,9 +367,11 @@ ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_sn
 		keep_mmio_records(vm, &fresh);
 	if (st != NTVM_OK) {
 		free_tree(fresh.root);
+		ntvm__sections_free(&fresh);
 		return st;
 	}
 	free_tree(vm->root);
+	ntvm__sections_free(vm);
 	ntvm__spares_free(&fresh);
 	fresh.spare_nodes = vm->spare_nodes;
 	fresh.spare_count = vm->spare_count;
