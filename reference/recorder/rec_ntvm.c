@@ -67,6 +67,36 @@ static uint32_t r_write(uint64_t address, uint8_t value, size_t len)
 	return ntvm_nt_access(vm, address, data, len, NTVM_ACCESS_WRITE, NULL);
 }
 
+static uint32_t r_create_section(uint64_t *handle, uint32_t access, const uint64_t *max_size,
+                                 uint32_t protect, uint32_t attributes, const void *file,
+                                 size_t file_size)
+{
+	return ntvm_nt_create_section(vm, handle, access, max_size, protect, attributes, file, file_size);
+}
+
+static uint32_t r_map_view(uint64_t handle, uint64_t *base, uint64_t zero_bits, uint64_t commit,
+                           uint64_t *offset, uint64_t *view_size, uint32_t inherit, uint32_t type,
+                           uint32_t protect)
+{
+	return ntvm_nt_map_view_of_section(vm, handle, base, zero_bits, commit, offset, view_size,
+	                                   inherit, type, protect);
+}
+
+static uint32_t r_unmap_view(uint64_t base)
+{
+	return ntvm_nt_unmap_view_of_section(vm, base);
+}
+
+static uint32_t r_extend_section(uint64_t handle, uint64_t *size)
+{
+	return ntvm_nt_extend_section(vm, handle, size);
+}
+
+static uint32_t r_close(uint64_t handle)
+{
+	return ntvm_nt_close(vm, handle);
+}
+
 static struct rec_nt ntvm_calls = {
 	.allocate = r_alloc,
 	.free = r_free,
@@ -74,6 +104,11 @@ static struct rec_nt ntvm_calls = {
 	.query = r_query,
 	.read = r_read,
 	.write = r_write,
+	.create_section = r_create_section,
+	.map_view = r_map_view,
+	.unmap_view = r_unmap_view,
+	.extend_section = r_extend_section,
+	.close = r_close,
 };
 
 const struct rec_nt *rec_ntvm_calls(ntvm *v, const char *source)

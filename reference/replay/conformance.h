@@ -9,7 +9,8 @@
  *   wine-as-windows  reference/recordings replayed in the Windows profile:
  *              where ntvm-as-Windows differs from Wine; each mismatch is
  *              matched to a row of docs/profile-differences.md when it can be.
- * Areas: alloc, free, protect, query, access (read and write).
+ * Areas: alloc, free, protect, query, access (read and write), section (section, map,
+ * unmap, extend, close).
  */
 #ifndef NTVM_CONFORMANCE_H
 #define NTVM_CONFORMANCE_H
@@ -21,7 +22,7 @@
 
 #include <ntvm/ntvm.h>
 
-enum { CONF_ALLOC, CONF_FREE, CONF_PROTECT, CONF_QUERY, CONF_ACCESS, CONF_AREAS };
+enum { CONF_ALLOC, CONF_FREE, CONF_PROTECT, CONF_QUERY, CONF_ACCESS, CONF_SECTION, CONF_AREAS };
 enum { CONF_COL_WINE, CONF_COL_WINDOWS, CONF_COL_WINE_AS_WINDOWS, CONF_COLUMNS };
 
 struct conf_count {

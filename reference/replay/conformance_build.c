@@ -13,7 +13,7 @@
 #include "replay_files.h"
 
 static const char *const area_names[CONF_AREAS] = { "alloc", "free", "protect", "query",
-	                                            "access" };
+	                                            "access", "section" };
 
 const char *conf_area_name(int area)
 {
@@ -27,7 +27,9 @@ static int area_of(uint8_t op)
 	case NTVM_OP_FREE: return CONF_FREE;
 	case NTVM_OP_PROTECT: return CONF_PROTECT;
 	case NTVM_OP_QUERY: return CONF_QUERY;
-	default: return CONF_ACCESS;
+	case NTVM_OP_READ:
+	case NTVM_OP_WRITE: return CONF_ACCESS;
+	default: return CONF_SECTION;
 	}
 }
 

@@ -47,6 +47,9 @@ void replay_window(const struct ntvm_trace_stmt *stmt, const struct replay_args 
 {
 	switch (stmt->op) {
 	case NTVM_OP_QUERY:
+	case NTVM_OP_SECTION:
+	case NTVM_OP_EXTEND:
+	case NTVM_OP_CLOSE:
 		*lo = *hi = 0;
 		return;
 	case NTVM_OP_READ:
@@ -64,8 +67,13 @@ void replay_window(const struct ntvm_trace_stmt *stmt, const struct replay_args 
 
 bool replay_must_not_change(const struct ntvm_trace_stmt *stmt, const struct replay_raw *raw)
 {
-	if (stmt->op == NTVM_OP_QUERY || stmt->op == NTVM_OP_READ)
+	/* Creating or closing a section never changes the address space. */
+	if (stmt->op == NTVM_OP_QUERY || stmt->op == NTVM_OP_READ || stmt->op == NTVM_OP_SECTION ||
+	    stmt->op == NTVM_OP_CLOSE)
 		return true;
+	/* An image view away from its base is a success (STATUS_IMAGE_NOT_AT_BASE). */
+	if (stmt->op == NTVM_OP_MAP)
+		return !replay_nt_success(raw->status);
 	return raw->status != NTVM_STATUS_SUCCESS;
 }
 

@@ -17,6 +17,12 @@ static bool field_differs(const struct ntvm_replay_session *s, const struct ntvm
 		return stmt->nbytes != raw->nbytes || memcmp(stmt->bytes, raw->bytes, raw->nbytes) != 0;
 	uint64_t want = stmt->res[i].v;
 	enum ntvm_trace_kind kind = ntvm_trace_res_kind((enum ntvm_trace_op)stmt->op, i);
+	if (kind == NTVM_KIND_HANDLE)
+		return false; /* each system its own handles: replay_bind_section checks it */
+	if (kind == NTVM_KIND_OPT_SIZE && (stmt->res[i].form == NTVM_FORM_NULL) != !raw->has_offset)
+		return true;
+	if (kind == NTVM_KIND_OPT_SIZE && !raw->has_offset)
+		return false;
 	if (kind == NTVM_KIND_ADDR && !replay_resolve(&s->env, &stmt->res[i], &want, why, why_size))
 		return true;
 	return want != replay_raw_field(stmt, raw, i);
@@ -56,9 +62,14 @@ void replay_fill_results(const struct ntvm_trace_env *env, const struct ntvm_tra
 			continue;
 		}
 		uint64_t value = replay_raw_field(stmt, raw, i);
-		if (ntvm_trace_res_kind((enum ntvm_trace_op)stmt->op, i) == NTVM_KIND_ADDR)
+		enum ntvm_trace_kind kind = ntvm_trace_res_kind((enum ntvm_trace_op)stmt->op, i);
+		if (kind == NTVM_KIND_ADDR)
 			out->res[i] = ntvm_trace_env_canon(env, value);
 		else
 			out->res[i].v = value;
+		if (kind == NTVM_KIND_HANDLE) /* the file's %n; the recorder renumbers */
+			out->res[i] = (struct ntvm_trace_val){ 0, NTVM_FORM_HANDLE, stmt->binds_handle, 0 };
+		if (kind == NTVM_KIND_OPT_SIZE && !raw->has_offset)
+			out->res[i].form = NTVM_FORM_NULL;
 	}
 }

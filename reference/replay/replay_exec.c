@@ -64,8 +64,12 @@ void replay_exec(struct ntvm_replay_session *s, const struct ntvm_trace_stmt *st
 	case NTVM_OP_QUERY:
 		exec_query(s, a, raw);
 		break;
-	default:
+	case NTVM_OP_READ:
+	case NTVM_OP_WRITE:
 		exec_access(s, stmt, a, raw);
+		break;
+	default:
+		replay_exec_section(s, stmt, a, raw);
 		break;
 	}
 }
@@ -77,6 +81,8 @@ int replay_raw_count(const struct ntvm_trace_stmt *stmt, const struct replay_raw
 	case NTVM_OP_QUERY:
 	case NTVM_OP_READ:
 		return ok ? ntvm_trace_op_results((enum ntvm_trace_op)stmt->op) : 1;
+	case NTVM_OP_SECTION:
+		return replay_nt_success(raw->status) ? 2 : 1;
 	default:
 		return ntvm_trace_op_results((enum ntvm_trace_op)stmt->op);
 	}
@@ -104,6 +110,13 @@ uint64_t replay_raw_field(const struct ntvm_trace_stmt *stmt, const struct repla
 		return query_field(&raw->mbi, i);
 	case NTVM_OP_READ:
 		return 0;
+	case NTVM_OP_SECTION:
+		return raw->handle;
+	case NTVM_OP_MAP:
+		return i == NTVM_RES_MAP_BASE ? raw->base
+		     : i == NTVM_RES_MAP_OFFSET ? raw->offset : raw->size;
+	case NTVM_OP_EXTEND:
+		return raw->size;
 	default:
 		if (i == NTVM_RES_BASE)
 			return raw->base;

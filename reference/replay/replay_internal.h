@@ -19,6 +19,8 @@ struct ntvm_replay_session {
 	struct ntvm_trace_env rec_env; /* the recording's own $n */
 	uint32_t *renumber;            /* file n -> recording n (0: none), index n - 1 */
 	uint32_t renumber_cap;
+	uint32_t *renumber_h;          /* file %n -> recording %n (0: none), index n - 1 */
+	uint32_t renumber_h_cap;
 	char *pending;                 /* comment lines for the next recorded line */
 	replay_state before, after;
 };
@@ -31,6 +33,15 @@ struct replay_args {
 	uint32_t prot;     /* alloc/protect PROT */
 	uint64_t zero_bits;
 	uint8_t byte;      /* write */
+	/* sections (replay_sections.c); map uses type, prot, zero_bits, size too */
+	uint64_t handle;   /* map/extend/close SECTION */
+	uint64_t offset;   /* map OFFSET */
+	bool has_offset;   /* map OFFSET is not `-` */
+	bool has_size;     /* section SIZE is not `-` */
+	uint64_t commit;   /* map COMMIT */
+	uint32_t inherit;  /* map INHERIT */
+	uint32_t access;   /* section ACCESS */
+	uint32_t attrs;    /* section ATTRS */
 };
 
 /* What the call returned, in absolute values. */
@@ -42,6 +53,9 @@ struct replay_raw {
 	uint8_t bytes[NTVM_TRACE_MAX_BYTES];
 	size_t nbytes;
 	uint64_t fault; /* read/write: first faulting address */
+	uint64_t handle; /* section: the new handle */
+	uint64_t offset; /* map: OFFSET after the call */
+	bool has_offset;
 };
 
 /* replay_exec.c */
@@ -51,6 +65,21 @@ void replay_exec(struct ntvm_replay_session *s, const struct ntvm_trace_stmt *st
 int replay_raw_count(const struct ntvm_trace_stmt *stmt, const struct replay_raw *raw);
 /* Field i of the raw results as an absolute number (bytes excepted). */
 uint64_t replay_raw_field(const struct ntvm_trace_stmt *stmt, const struct replay_raw *raw, int i);
+
+/* replay_sections.c */
+/* NT_SUCCESS: success and informational statuses. */
+bool replay_nt_success(uint32_t status);
+/* The arguments of a section statement; false when a $n or %n is not bound. */
+bool replay_section_args(const struct ntvm_replay_session *s, const struct ntvm_trace_stmt *stmt,
+                         struct replay_args *a, char *why, size_t why_size);
+void replay_exec_section(struct ntvm_replay_session *s, const struct ntvm_trace_stmt *stmt,
+                         const struct replay_args *a, struct replay_raw *raw);
+/* A successful section: binds its %n to ntvm's handle, which must be a
+ * non-zero multiple of 4. */
+void replay_bind_section(struct ntvm_replay_session *s, const struct ntvm_trace_stmt *stmt,
+                         const struct replay_raw *raw, char *why, size_t why_size);
+/* Records %n = handle (0 marks a binding that did not happen). */
+bool replay_bind_handle_at(struct ntvm_trace_env *env, uint32_t n, uint64_t handle);
 
 /* replay_bind.c */
 /* Resolves an address field through env; false when it names an unbound $n

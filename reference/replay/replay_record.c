@@ -63,11 +63,32 @@ static bool set_renumber(struct ntvm_replay_session *s, uint32_t file_n, uint32_
 	return true;
 }
 
-/* Rewrites the statement's $k arguments into the recording's numbering. */
+static bool set_renumber_h(struct ntvm_replay_session *s, uint32_t file_n, uint32_t rec_n)
+{
+	if (file_n > s->renumber_h_cap) {
+		uint32_t cap = file_n * 2;
+		uint32_t *p = realloc(s->renumber_h, cap * sizeof *p);
+		if (!p)
+			return false;
+		memset(p + s->renumber_h_cap, 0, (cap - s->renumber_h_cap) * sizeof *p);
+		s->renumber_h = p;
+		s->renumber_h_cap = cap;
+	}
+	s->renumber_h[file_n - 1] = rec_n;
+	return true;
+}
+
+/* Rewrites the statement's $k and %k arguments into the recording's numbering. */
 static void renumber_args(const struct ntvm_replay_session *s, struct ntvm_trace_stmt *rec)
 {
 	for (int i = 0; i < rec->nargs; i++) {
 		struct ntvm_trace_val *v = &rec->args[i];
+		if (v->form == NTVM_FORM_HANDLE) {
+			/* resolve_args failed for an unbound %k: this statement is not recorded */
+			if (v->bind <= s->renumber_h_cap && s->renumber_h[v->bind - 1])
+				v->bind = s->renumber_h[v->bind - 1];
+			continue;
+		}
 		if (v->form != NTVM_FORM_BOUND)
 			continue;
 		uint32_t n = v->bind <= s->renumber_cap ? s->renumber[v->bind - 1] : 0;
@@ -109,10 +130,19 @@ bool replay_record_stmt(struct ntvm_replay_session *s, const struct ntvm_trace_s
 		return false;
 	if (chosen && stmt->binds && !set_renumber(s, stmt->binds, n))
 		return false;
+	uint32_t h = 0;
+	bool bound = stmt->op == NTVM_OP_SECTION && replay_nt_success(raw->status);
+	if (bound && (h = ntvm_trace_env_bind_handle(&s->rec_env, raw->handle)) == 0)
+		return false;
+	if (bound && stmt->binds_handle && !set_renumber_h(s, stmt->binds_handle, h))
+		return false;
 	struct ntvm_trace_stmt rec;
 	replay_fill_results(&s->rec_env, stmt, raw, &rec);
 	renumber_args(s, &rec);
 	rec.binds = n;
+	rec.binds_handle = h;
+	if (bound)
+		rec.res[NTVM_RES_SEC_HANDLE].bind = h;
 	rec.comment = stmt->comment;
 	bool oom;
 	rec.pre = take_pre(s, stmt->pre, &oom);

@@ -47,6 +47,7 @@ void ntvm_replay_session_free(struct ntvm_replay_session *s)
 	replay_state_free(&s->before);
 	replay_state_free(&s->after);
 	free(s->renumber);
+	free(s->renumber_h);
 	free(s->pending);
 	free(s);
 }
@@ -73,6 +74,8 @@ struct ntvm_trace *ntvm_replay_session_take_recording(struct ntvm_replay_session
 static bool resolve_args(const struct ntvm_replay_session *s, const struct ntvm_trace_stmt *stmt,
                          struct replay_args *a, char *why, size_t why_size)
 {
+	if (stmt->op >= NTVM_OP_SECTION)
+		return replay_section_args(s, stmt, a, why, why_size);
 	memset(a, 0, sizeof *a);
 	if (!replay_resolve(&s->env, &stmt->args[NTVM_ARG_ADDR], &a->addr, why, why_size))
 		return false;
@@ -98,11 +101,11 @@ static bool resolve_args(const struct ntvm_replay_session *s, const struct ntvm_
 	return true;
 }
 
-/* An alloc whose ADDR comes to 0 (absolute 0, or an arena form that comes
- * to 0; docs/trace-format.md): the system chooses the base. */
+/* An alloc or map whose ADDR comes to 0 (absolute 0, or an arena form that
+ * comes to 0; docs/trace-format.md): the system chooses the base. */
 static bool lets_system_choose(const struct ntvm_trace_stmt *stmt, const struct replay_args *a)
 {
-	return stmt->op == NTVM_OP_ALLOC && a->addr == 0;
+	return (stmt->op == NTVM_OP_ALLOC || stmt->op == NTVM_OP_MAP) && a->addr == 0;
 }
 
 /* The pre-call contents of a write's bytes, for the overlay. */
@@ -137,7 +140,8 @@ static void check_unchanged(struct ntvm_replay_session *s, const struct ntvm_tra
                             const struct replay_args *a, const struct replay_raw *raw,
                             const uint8_t *saved, char *why, size_t why_size)
 {
-	bool faulted = stmt->op >= NTVM_OP_READ && raw->status != NTVM_STATUS_SUCCESS;
+	bool faulted = (stmt->op == NTVM_OP_READ || stmt->op == NTVM_OP_WRITE) &&
+	               raw->status != NTVM_STATUS_SUCCESS;
 	uint64_t guard = UINT64_MAX;
 	replay_overlay overlay = { 0 };
 	if (faulted && raw->status == NTVM_STATUS_GUARD_PAGE_VIOLATION)
@@ -193,9 +197,14 @@ void ntvm_replay_session_step(struct ntvm_replay_session *s, const struct ntvm_t
 	struct replay_raw raw;
 	replay_exec(s, stmt, &a, &raw);
 	out->executed = true;
-	bool chosen = lets_system_choose(stmt, &a) && raw.status == NTVM_STATUS_SUCCESS;
+	/* a map's success includes STATUS_IMAGE_NOT_AT_BASE; an alloc's is STATUS_SUCCESS */
+	bool chosen = lets_system_choose(stmt, &a) &&
+	              (stmt->op == NTVM_OP_MAP ? replay_nt_success(raw.status)
+	                                       : raw.status == NTVM_STATUS_SUCCESS);
 	if (chosen)
 		bind_chosen(s, stmt, &a, &raw, out->why, sizeof out->why);
+	if (stmt->op == NTVM_OP_SECTION && replay_nt_success(raw.status))
+		replay_bind_section(s, stmt, &raw, out->why, sizeof out->why);
 	out->field_mismatch = replay_compare(s, stmt, &raw, out->why, sizeof out->why);
 	if (replay_must_not_change(stmt, &raw))
 		check_unchanged(s, stmt, &a, &raw, saved, out->why, sizeof out->why);

@@ -242,8 +242,68 @@ TEST(foreign_memory_is_refused)
 	vm = NULL;
 }
 
+/* Sections: %n bound and renumbered past a failed section, views in and out
+ * of the arena unmapped and handles closed by the cleanup, pe: images mapped,
+ * and literal handles that could be the recorder's own refused. */
+TEST(sections_recorded_and_cleaned_up)
+{
+	ntvm_memory_basic_information mbi;
+	char why[300], *out;
+
+	fresh_vm();
+	out = record_text(HDR "section 0 PAGE_READWRITE SEC_COMMIT -\n"
+	                      "section 0x20000 PAGE_READWRITE SEC_COMMIT -\n"
+	                      "map %2 A 0 0 0 0 ViewShare 0 PAGE_READWRITE\n"
+	                      "map %2 0 0 0 - 0 ViewShare 0 PAGE_READONLY\n"
+	                      "write A 1 0x42\n"
+	                      "read $1 1\n"
+	                      "section - PAGE_EXECUTE_WRITECOPY SEC_IMAGE pe:base=0x100000050000;t:rx:0x1000\n"
+	                      "map %3 0 0 0 0 0 ViewShare 0 PAGE_READONLY\n"
+	                      "close %3\n", why, sizeof why);
+	CHECK(out != NULL);
+	if (!out) {
+		fprintf(stderr, "  %s\n", why);
+		return;
+	}
+	CHECK(strstr(out, "section 0x0 PAGE_READWRITE SEC_COMMIT - => STATUS_INVALID_PARAMETER_4\n") ||
+	      strstr(out, "section 0x0 PAGE_READWRITE SEC_COMMIT - => STATUS_INVALID_PARAMETER\n"));
+	CHECK(strstr(out, "SEC_COMMIT - => STATUS_SUCCESS %1\nmap %1 A ") != NULL);
+	CHECK(strstr(out, "map %1 0x0 0x0 0x0 - 0x0 ViewShare 0 PAGE_READONLY => STATUS_SUCCESS $1 - 0x20000\n") != NULL);
+	CHECK(strstr(out, "read $1 1 => STATUS_SUCCESS 42\n") != NULL);
+	CHECK(strstr(out, "=> STATUS_SUCCESS %2\nmap %2 0x0 0x0 0x0 0x0 0x0 ViewShare 0 PAGE_READONLY => STATUS_SUCCESS $2 0x0 0x2000\nclose %2 => STATUS_SUCCESS\n") != NULL);
+	free(out);
+	CHECK(ntvm_nt_query_virtual_memory(vm, 0x100000000000ull, 0, &mbi, sizeof mbi, NULL) == 0);
+	CHECK_EQ_U64(mbi.State, NTVM_MEM_FREE);
+	CHECK(mbi.RegionSize >= 0x100000);
+	/* The same script again from the same state: the $1 view and the image are gone too. */
+	out = record_text(HDR "section 0x10000 PAGE_READWRITE SEC_COMMIT -\n"
+	                      "map %1 0 0 0 0 0 ViewShare 0 PAGE_READWRITE\n"
+	                      "section - PAGE_EXECUTE_WRITECOPY SEC_IMAGE pe:base=0x100000050000;t:rx:0x1000\n"
+	                      "map %2 0 0 0 0 0 ViewShare 0 PAGE_READONLY\n", why, sizeof why);
+	CHECK(out && strstr(out, "=> STATUS_SUCCESS $2 0x0 0x2000\n"));
+	free(out);
+	/* The handles the first trace left open were closed: the first handle is free again. */
+	{
+		ntvm_handle h = 0;
+		uint64_t size = 0x10000;
+		CHECK(ntvm_nt_create_section(vm, &h, NTVM_SECTION_ALL_ACCESS, &size, NTVM_PAGE_READWRITE,
+		                             NTVM_SEC_COMMIT, NULL, 0) == 0);
+		CHECK(ntvm_nt_close(vm, h) == 0);
+	}
+	out = record_text(HDR "close 0x4\n", why, sizeof why);
+	CHECK(out == NULL && strstr(why, "literal handle 0x4 could be one of the recorder's own"));
+	free(out);
+	out = record_text(HDR "section 1 PAGE_READWRITE SEC_COMMIT - => STATUS_NO_MEMORY\nclose 0x0\n"
+	                      "close 0xffffffffffffffff\n", why, sizeof why);
+	CHECK(out && strstr(out, "close 0x0 => STATUS_INVALID_HANDLE\n"));
+	free(out);
+	out = record_text(HDR "section 0 PAGE_READWRITE SEC_COMMIT -\nclose %1\n", why, sizeof why);
+	CHECK(out == NULL && strstr(why, "%1 is not bound: the section that should bind it failed"));
+	free(out);
+}
+
 TEST_MAIN(TEST_CASE(own_scripts_give_the_wine_recordings), TEST_CASE(arena_must_be_free),
           TEST_CASE(failed_binder_renumbers_and_unbound_use_fails),
           TEST_CASE(absolute_arguments_take_the_binding_form),
           TEST_CASE(results_present_are_replaced), TEST_CASE(everything_left_behind_is_released),
-          TEST_CASE(foreign_memory_is_refused))
+          TEST_CASE(foreign_memory_is_refused), TEST_CASE(sections_recorded_and_cleaned_up))

@@ -132,6 +132,7 @@ TEST(area_names)
 {
 	CHECK(strcmp(conf_area_name(CONF_ALLOC), "alloc") == 0);
 	CHECK(strcmp(conf_area_name(CONF_ACCESS), "access") == 0);
+	CHECK(strcmp(conf_area_name(CONF_SECTION), "section") == 0);
 	CHECK(strcmp(conf_area_name(CONF_AREAS), "?") == 0);
 }
 
