@@ -295,26 +295,23 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 	node->left = node->right = NULL;
 }
 
-/* The subtree of the next n nodes of the list at *head (taken off it). */
-static struct ntvm__res *build(struct ntvm__res **head, size_t n)
+static struct ntvm__res *build(struct ntvm__res **nodes, size_t lo, size_t hi)
 {
-	if (n == 0)
+	if (lo >= hi)
 		return NULL;
-	struct ntvm__res *left = build(head, n / 2);
-	struct ntvm__res *node = *head;
-	*head = node->right;
-	node->left = left;
-	node->right = build(head, n - n / 2 - 1);
-	update(node);
-	return node;
+	size_t mid = lo + (hi - lo) / 2;
+	struct ntvm__res *n = nodes[mid];
+	n->left = build(nodes, lo, mid);
+	n->right = build(nodes, mid + 1, hi);
+	update(n);
+	return n;
 }
 
-void ntvm__index_build(ntvm *vm, struct ntvm__res *first, size_t count)
+void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count)
 {
-	const struct ntvm__res *prev = NULL;
-	for (struct ntvm__res *n = first; n; prev = n, n = n->right)
-		n->gap_before = gap_after(prev, n->base);
-	vm->root = build(&first, count);
+	for (size_t i = 0; i < count; i++)
+		nodes[i]->gap_before = gap_after(i ? nodes[i - 1] : NULL, nodes[i]->base);
+	vm->root = build(nodes, 0, count);
 }
 
 struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address)

@@ -110,11 +110,10 @@ struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address);
 struct ntvm__res *ntvm__index_last(const struct ntvm__res *root);
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node);
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
-/* Build the (empty) index of vm from count nodes sorted by base and linked
- * by their right pointers from first, in O(n) with no allocation; halving
- * the sorted list gives subtrees whose heights differ by one at most, so
- * the result is a valid AVL tree. */
-void ntvm__index_build(ntvm *vm, struct ntvm__res *first, size_t count);
+/* Build the (empty) index of vm from count nodes sorted by base, in O(n);
+ * halving the sorted array gives subtrees whose heights differ by one at
+ * most, so the result is a valid AVL tree. */
+void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count);
 /* After node's base or end moved inside its old span: refresh the gaps. */
 void ntvm__index_resized(ntvm *vm, struct ntvm__res *node);
 /* In-order iteration without parent links: a stack of the pending left

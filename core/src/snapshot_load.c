@@ -238,29 +238,25 @@ static bool read_reservation(struct reader *rd, ntvm *fresh, uint64_t *prev_end,
 	return true;
 }
 
-/* Read every reservation into a list linked by right pointers, then build
- * fresh's index from it at once. */
+/* Read every reservation, then build fresh's index from them at once. */
 static ntvm_status read_reservations(struct reader *rd, ntvm *fresh, uint64_t count,
                                      uint64_t *content_pages)
 {
 	uint64_t prev_end = 0, k;
 	ntvm_status status = NTVM_E_MALFORMED;
-	struct ntvm__res *first = NULL, **link = &first;
-	for (k = 0; k < count; k++) {
-		if (!read_reservation(rd, fresh, &prev_end, content_pages, &status, link))
+	struct ntvm__res **nodes = ntvm__heap.malloc((size_t) (count ? count : 1) * sizeof *nodes);
+	if (nodes == NULL)
+		return NTVM_E_NO_MEMORY;
+	for (k = 0; k < count; k++)
+		if (!read_reservation(rd, fresh, &prev_end, content_pages, &status, &nodes[k]))
 			break;
-		link = &(*link)->right;
-	}
-	if (k == count) {
-		ntvm__index_build(fresh, first, (size_t) count);
-		return NTVM_OK;
-	}
-	while (first) {
-		struct ntvm__res *next = first->right;
-		ntvm__res_storage_free(first);
-		first = next;
-	}
-	return status;
+	if (k == count)
+		ntvm__index_build(fresh, nodes, (size_t) count);
+	else
+		while (k > 0)
+			ntvm__res_storage_free(nodes[--k]);
+	free(nodes);
+	return k == count ? NTVM_OK : status;
 }
 
 static ntvm_status parse(struct reader *rd, ntvm *fresh, bool is_snapshot)
