@@ -71,13 +71,15 @@ static ntvm_ntstatus find_fault(const ntvm *vm, uint64_t address, size_t length,
 }
 
 /* A write made a WRITECOPY page of a view private: it loses WRITECOPY and,
- * in a view of a section, gets its own copy of the page (view_cow.c). */
-static bool convert_writecopy(ntvm *vm, uint64_t at)
+ * in a view of a section, gets its own copy of the page with the written
+ * bytes in it (view_cow.c; *done then says the bytes went in). */
+static bool convert_writecopy(ntvm *vm, uint64_t at, const uint8_t *data, size_t n, bool *done)
 {
 	ntvm_region_info info;
+	*done = false;
 	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !(info.perm & NTVM_PERM_WRITECOPY))
 		return true;
-	return ntvm__view_copy_on_write(vm, at) == NTVM_OK;
+	return ntvm__view_copy_on_write(vm, at, data, n, done) == NTVM_OK;
 }
 
 static bool move_bytes(ntvm *vm, uint64_t address, uint8_t *data, size_t length, uint32_t access)
@@ -88,9 +90,11 @@ static bool move_bytes(ntvm *vm, uint64_t address, uint8_t *data, size_t length,
 		size_t n = chunk_len(at, length - offset);
 		ntvm_status st = NTVM_OK;
 		if (access == NTVM_ACCESS_WRITE) {
-			if (!convert_writecopy(vm, at))
+			bool done;
+			if (!convert_writecopy(vm, at, data + offset, n, &done))
 				return false;
-			st = ntvm_write(vm, at, data + offset, n, NULL);
+			if (!done)
+				st = ntvm_write(vm, at, data + offset, n, NULL);
 		} else if (data != NULL) {
 			st = ntvm_read(vm, at, data + offset, n, NULL);
 		}

@@ -108,8 +108,12 @@ int ntvm__map_pages(ntvm *vm, const struct ntvm__res *r, uint64_t addr, uint64_t
 ntvm_status ntvm__section_commit(ntvm *vm, struct ntvm__view *v, uint64_t first, uint64_t count,
                                  ntvm_perm perm, bool other_views);
 
-/* view_cow.c: a write to a WRITECOPY page of a view */
-ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address);
+/* view_cow.c: a write of len bytes of data (within one page) to a
+ * WRITECOPY page of a view: the page becomes the view's own with the bytes
+ * written, in one step that changes nothing if it fails.  Other pages (not
+ * WRITECOPY, not a section view's) are left to the caller: *done false. */
+ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address, const void *data, size_t len,
+                                     bool *done);
 
 /* commit.c: backend changes over runs, exposed for the multi-view commit */
 bool ntvm__backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,

@@ -51,9 +51,11 @@ static bool save_view(struct saved_view *sv)
  * then put the old page state back. */
 static void restore_view(ntvm *vm, struct saved_view *sv)
 {
-	struct ntvm__res *r = sv->r;
+	struct ntvm__res *r = sv->r, old = sv->node;
+	old.bits = sv->bits; /* sv->node.bits may have been freed by the commit */
+	old.u.perms = sv->perms;
 	for (uint64_t i = sv->first, end = sv->first + sv->count; i < end; i++)
-		if (ntvm__res_page_committed(r, i) && !ntvm__res_page_committed(&sv->node, i))
+		if (ntvm__res_page_committed(r, i) && !ntvm__res_page_committed(&old, i))
 			vm->backend.unmap(vm->backend.ctx, r->base + (i << NTVM__PAGE_SHIFT), NTVM_PAGE_SIZE);
 	free(r->bits);
 	free(r->u.perms);

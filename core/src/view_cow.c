@@ -5,7 +5,8 @@
  * and its Type stays MEM_MAPPED / MEM_IMAGE.
  *
  * In the backend the shared page is unmapped and a private page mapped in
- * its place with the same bytes.  Host memory (the copy, the view's
+ * its place with the same bytes, and the bytes of the write that caused
+ * it, so that the copy and the write succeed or fail together.  Host memory (the copy, the view's
  * private bitmap, the page state) is had first; then unmap, map, write.
  * If map or write fails, the shared page is mapped back -- restoring a
  * mapping that was there a moment ago, which the manager counts on as it
@@ -47,9 +48,11 @@ static ntvm_status protect_only(ntvm *vm, uint64_t addr, ntvm_perm perm)
 	return ntvm_protect(vm, addr, NTVM_PAGE_SIZE, perm, NULL);
 }
 
-ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address)
+ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address, const void *data, size_t len,
+                                     bool *done)
 {
 	uint64_t addr = ntvm__align_down(address, NTVM_PAGE_SIZE);
+	*done = false;
 	struct ntvm__res *r = ntvm__lookup(vm, addr);
 	if (r == NULL || r->kind == NTVM_KIND_MMIO)
 		return NTVM_E_NOT_RESERVED;
@@ -71,6 +74,8 @@ ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address)
 	bool ok = copy && bits && ntvm__shape_for_protect(r, page, 1, perm, &shape);
 	if (ok) {
 		memcpy(copy, ntvm__view_host(v, page), NTVM_PAGE_SIZE);
+		if (data)
+			memcpy(copy + (address - addr), data, len);
 		if (!make_private(vm, v, page, old, perm, copy)) {
 			ntvm__shape_discard(&shape);
 			free(copy);
@@ -89,5 +94,6 @@ ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address)
 	ntvm__bitmap_set(bits, page, 1);
 	ntvm__apply_protect(vm, r, &shape, page, 1, perm);
 	ntvm__bump(vm);
+	*done = true;
 	return NTVM_OK;
 }
