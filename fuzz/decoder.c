@@ -18,10 +18,21 @@ static const uint8_t nt_set[] = {
 	FOP_NT_READ,  FOP_NT_WRITE, FOP_NT_EXECUTE, FOP_LITERAL,
 };
 
+/* The NT set, then the section calls twice: sections matter most here. */
+static const uint8_t nt_sections_set[] = {
+	FOP_NT_ALLOC, FOP_NT_FREE,    FOP_NT_PROTECT, FOP_NT_QUERY,  FOP_NT_READ,
+	FOP_NT_WRITE, FOP_NT_EXECUTE, FOP_LITERAL,    FOP_NT_SECTION, FOP_NT_MAP,
+	FOP_NT_UNMAP, FOP_NT_EXTEND,  FOP_NT_CLOSE,   FOP_NT_SECTION, FOP_NT_MAP,
+	FOP_NT_UNMAP,
+};
+
 static const uint8_t *set_table(fuzz_op_set set, size_t *n)
 {
-	*n = set == FUZZ_SET_NT ? sizeof nt_set : sizeof core_set;
-	return set == FUZZ_SET_NT ? nt_set : core_set;
+	switch (set) {
+	case FUZZ_SET_NT: *n = sizeof nt_set; return nt_set;
+	case FUZZ_SET_NT_SECTIONS: *n = sizeof nt_sections_set; return nt_sections_set;
+	default: *n = sizeof core_set; return core_set;
+	}
 }
 
 void fuzz_decode(const uint8_t *data, size_t size, fuzz_op_set set, fuzz_program *p)
@@ -69,7 +80,10 @@ void fuzz_set_literal(fuzz_env *env, const fuzz_record *r)
 		v = v << 8 | r->b[i];
 	if (r->b[1] & 8)
 		v = 0 - v;
-	env->lit[(r->b[1] & 7) % LIT_COUNT] = v;
+	if (env->sections)
+		env->lit[((r->b[1] & 7) | (r->b[1] & 0x10) >> 1) % LIT_COUNT] = v;
+	else
+		env->lit[(r->b[1] & 7) % LIT_PLAIN_COUNT] = v;
 }
 
 static const model_resv *pick_resv(const fuzz_env *env, uint8_t k)
@@ -254,7 +268,7 @@ const char *fuzz_opcode_name(unsigned opcode)
 		"allocate_at", "allocate", "commit", "decommit", "release", "protect",
 		"clear_guard", "region_info", "find_free", "find_free_allocation_base", "read", "write",
 		"nt_alloc", "nt_free", "nt_protect", "nt_query", "nt_read", "nt_write", "nt_execute",
-		"misc", "literal",
+		"misc", "literal", "nt_section", "nt_map", "nt_unmap", "nt_extend", "nt_close",
 	};
 	return opcode < FOP_COUNT ? names[opcode] : "?";
 }

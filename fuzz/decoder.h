@@ -61,11 +61,32 @@ enum fuzz_opcode {
 	FOP_MISC,
 	/* sets a literal register (see fuzz_literal) */
 	FOP_LITERAL,
+	/* sections (FUZZ_SET_NT_SECTIONS only; section_decode.c) */
+	FOP_NT_SECTION,
+	FOP_NT_MAP,
+	FOP_NT_UNMAP,
+	FOP_NT_EXTEND,
+	FOP_NT_CLOSE,
 	FOP_COUNT
 };
 
-/* Literal registers that selectors can pick. */
-enum fuzz_literal { LIT_ADDRESS, LIT_SIZE, LIT_TYPE, LIT_PROT, LIT_ZERO_BITS, LIT_COUNT };
+/*
+ * Literal registers that selectors can pick.  A FOP_LITERAL record picks
+ * its register with b1 & 7 (modulo LIT_PLAIN_COUNT), or with the section
+ * set (b1 & 7) | (b1 & 0x10) >> 1, modulo LIT_COUNT, so that programs
+ * without sections decode as they always did.
+ */
+enum fuzz_literal {
+	LIT_ADDRESS, LIT_SIZE, LIT_TYPE, LIT_PROT, LIT_ZERO_BITS,
+	LIT_PLAIN_COUNT,
+	LIT_OFFSET = LIT_PLAIN_COUNT, /* map: the section offset */
+	LIT_COMMIT,                   /* map: the commit size */
+	LIT_HANDLE,                   /* map, extend, close: a literal handle */
+	LIT_INHERIT,                  /* map: the inherit disposition */
+	LIT_ACCESS,                   /* section: the desired access */
+	LIT_NULLS,                    /* bit 0: map's offset NULL; bit 1: section's size NULL */
+	LIT_COUNT
+};
 
 /* Selector values the encoder uses. */
 enum {
@@ -85,8 +106,9 @@ typedef struct fuzz_program {
 	fuzz_record ops[FUZZ_MAX_OPS];
 } fuzz_program;
 
-/* Which operations a target runs; the opcode byte is taken modulo the set's size. */
-typedef enum fuzz_op_set { FUZZ_SET_CORE, FUZZ_SET_NT } fuzz_op_set;
+/* Which operations a target runs; the opcode byte is taken modulo the set's
+ * size.  FUZZ_SET_NT_SECTIONS is FUZZ_SET_NT plus the section calls. */
+typedef enum fuzz_op_set { FUZZ_SET_CORE, FUZZ_SET_NT, FUZZ_SET_NT_SECTIONS } fuzz_op_set;
 
 /* Decode data into p (never fails); p->ops[i].b[0] becomes an enum fuzz_opcode. */
 void fuzz_decode(const uint8_t *data, size_t size, fuzz_op_set set, fuzz_program *p);
@@ -101,6 +123,8 @@ typedef struct fuzz_env {
 	uint64_t bound[FUZZ_MAX_BOUND];
 	uint32_t nbound;
 	uint64_t lit[LIT_COUNT];
+	bool sections;           /* the section set: literal registers as in enum fuzz_literal */
+	uint64_t closed_handle;  /* the handle NtClose last freed (0: none) */
 } fuzz_env;
 
 void fuzz_env_init(fuzz_env *env, const model *m);

@@ -45,6 +45,17 @@ static const char *status_text(uint8_t op, uint64_t v, char *buf, size_t cap)
 }
 
 /* "op arg... => core R... | model R..." as a comment line. */
+static void describe(text *t, size_t i, const fuzz_log *l);
+
+void fuzz_print_op(const fuzz_run *run)
+{
+	static text t;
+	t.len = 0;
+	t.buf[0] = 0;
+	describe(&t, run->done - 1, &run->log[run->done - 1]);
+	fputs(t.buf, stderr);
+}
+
 static void describe(text *t, size_t i, const fuzz_log *l)
 {
 	char a[32], b[32];
@@ -58,6 +69,8 @@ static void describe(text *t, size_t i, const fuzz_log *l)
 	for (size_t k = 1; k < 4; k++)
 		add(t, " 0x%llx", (unsigned long long)l->model[k]);
 	add(t, "\n");
+	if (l->file[0])
+		add(t, "#   file pe:%s%s\n", l->file, l->file_exact ? "" : " (with one byte changed)");
 }
 
 static struct ntvm_trace_val abs_val(uint64_t v)

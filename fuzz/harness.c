@@ -36,9 +36,10 @@ bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size
 	run->input = data;
 	run->input_size = size;
 	run->done = 0;
-	run->nt = set == FUZZ_SET_NT;
+	run->nt = set != FUZZ_SET_CORE;
 	run->recover = NULL;
 	run->excuse = NULL;
+	run->verbose = getenv("NTVM_FUZZ_VERBOSE") != NULL;
 	fuzz_decode(data, size, set, &run->prog);
 	if (!model_init(&run->m, c->address_profile, c->behaviour))
 		return false;
@@ -85,6 +86,9 @@ fuzz_log *fuzz_log_op(fuzz_run *run, uint8_t op, size_t nargs, const uint64_t *a
 	fuzz_log *l = &run->log[run->done++];
 	l->op = op;
 	l->nargs = (uint8_t)nargs;
+	l->rec = NULL;
+	l->file[0] = 0;
+	l->file_exact = false;
 	memcpy(l->arg, args, nargs * sizeof *args);
 	memset(l->core, 0, sizeof l->core);
 	memset(l->model, 0, sizeof l->model);

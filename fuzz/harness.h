@@ -20,10 +20,13 @@
 typedef struct fuzz_log {
 	uint8_t op;
 	uint8_t nargs;
-	uint64_t arg[6];
+	const fuzz_record *rec; /* the record it came from (a section's PE is decoded again) */
+	uint64_t arg[10];
 	uint64_t core[4];  /* [0] the status or return value, then out values */
 	uint64_t model[4];
 	uint8_t bytes[64]; /* nt_read: what the model read */
+	char file[192];    /* nt_section: the PE description (pe_build text), "" for none */
+	bool file_exact;   /* nt_section: the file is exactly what `file` describes */
 } fuzz_log;
 
 typedef struct fuzz_run fuzz_run;
@@ -42,6 +45,7 @@ struct fuzz_run {
 	 * injected backend failure, fuzz_fail jumps here instead of aborting. */
 	jmp_buf *recover;
 	bool (*excuse)(fuzz_run *run);
+	bool verbose; /* NTVM_FUZZ_VERBOSE set: every NT operation is printed */
 };
 
 /* Decode, create the manager (config may be NULL) and the model; false: skip the input. */
@@ -86,6 +90,13 @@ void fuzz_mmio_write(void *user, uint64_t address, const void *data, size_t size
 void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r);
 void fuzz_exec_core_op(fuzz_run *run, const fuzz_record *r);
 void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r);
+/* The section calls (nt_section_exec.c); false: not a section call. */
+bool fuzz_exec_section_op(fuzz_run *run, const fuzz_record *r);
+/* Every NT view's committed pages (the first 64 of each) read the same on both sides. */
+void fuzz_compare_views(fuzz_run *run);
+
+/* The last logged operation as a comment line on stderr (NTVM_FUZZ_VERBOSE). */
+void fuzz_print_op(const fuzz_run *run);
 
 /* Writes the finding (finding.c). */
 void fuzz_write_finding(const fuzz_run *run, const char *why, bool at_valid, uint64_t at);

@@ -3,7 +3,9 @@
  * model side by side.  Header byte: bit 0 the behaviour profile (0 Windows,
  * 1 Wine 8.0), bit 1 DEP off, bits 2-3 the address profile (0, 3: 64-bit;
  * 1: 32-bit; 2: 32-bit large-address-aware), bit 4 a section image, a section
- * view and an MMIO region made first.  After every call: the status
+ * view and an MMIO region made first (through the manager API), bit 5 the
+ * section calls in the operation set (FUZZ_SET_NT_SECTIONS; without it
+ * older inputs decode as they always did).  After every call: the status
  * and every out value, "a failing call changes nothing", the arena's query
  * walk, the reservation list, statistics and core's invariants.
  */
@@ -51,8 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	config.behaviour = header & 1 ? NTVM_BEHAVIOUR_WINE_8_0 : NTVM_BEHAVIOUR_WINDOWS;
 	config.dep_disabled = (header & 2) != 0;
 	config.address_profile = profile_of(header);
-	if (!fuzz_run_start(&run, "nt_ops", data, size, FUZZ_SET_NT, &config))
+	if (!fuzz_run_start(&run, "nt_ops", data, size,
+	                    header & 0x20 ? FUZZ_SET_NT_SECTIONS : FUZZ_SET_NT, &config))
 		return 0;
+	run.env.sections = (header & 0x20) != 0;
 	if (header & 0x10)
 		mapped_regions(&run);
 	for (size_t i = 0; i < run.prog.count; i++)

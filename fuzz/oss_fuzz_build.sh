@@ -69,6 +69,7 @@ seed_dirs() {
 max_len() {
 	case "$1" in
 	core_ops | nt_ops | backend_faults) echo 513 ;; # 64 operations
+	pe_image) echo 16384 ;;                         # a small image
 	*) echo 4096 ;;
 	esac
 }

@@ -40,12 +40,43 @@ typedef struct model_resv {
 	ntvm_kind kind;
 	model_run *runs; /* sorted, covering [base, base+length), neighbours differ */
 	size_t run_count, run_cap;
+	uint64_t section; /* an NT view: the id of the section it maps (0: none) */
+	uint64_t offset;  /* an NT view: where in the section it starts */
 } model_resv;
 
 typedef struct model_page {
 	uint64_t address;
 	uint8_t bytes[MODEL_PAGE];
 } model_page;
+
+/* A run of a section's pages (by offset) with one protection: an image's
+ * headers, sections and gaps; a SEC_RESERVE section's committed pages. */
+typedef struct model_span {
+	uint64_t lo, hi; /* [lo, hi), page aligned offsets */
+	ntvm_perm perm;
+} model_span;
+
+/* A section object (model_section.c): named by a handle until NtClose,
+ * alive while the handle is open or a view maps it. */
+typedef struct model_section {
+	uint64_t id;            /* never reused, what views refer to */
+	ntvm_handle handle;     /* 0 once closed */
+	uint32_t access;        /* the handle's desired access */
+	uint32_t attributes;    /* SEC_* */
+	uint32_t protect;       /* the PAGE_* value it was created with */
+	uint64_t size;          /* in bytes, as created (or extended) */
+	size_t views;
+	bool image;
+	uint64_t image_base;    /* SEC_IMAGE: the PE's ImageBase */
+	uint16_t machine;       /* SEC_IMAGE: its machine (I386 maps with MACHINE_TYPE_MISMATCH) */
+	model_span *spans;      /* SEC_IMAGE: page protections by offset, covering the image */
+	size_t span_count;
+	model_page **pages;     /* contents by offset (the page's address field) */
+	size_t page_count, page_cap;
+	bool file;              /* a data-file section (always committed) */
+	model_span *committed;  /* SEC_RESERVE page-file section: its committed pages */
+	size_t committed_count;
+} model_section;
 
 typedef struct model {
 	ntvm_behaviour behaviour;
@@ -64,6 +95,9 @@ typedef struct model {
 	uint64_t nt_choice;
 	/* What an MMIO device answers at an address (the harness's device); NULL: zeros. */
 	uint8_t (*mmio_byte)(uint64_t address);
+	model_section **sections; /* live section objects, by creation */
+	size_t section_count, section_cap;
+	uint64_t next_section_id;
 } model;
 
 /* ---- life cycle (model_state.c) ---- */
@@ -120,6 +154,19 @@ ntvm_ntstatus model_nt_query_any(const model *m, uint64_t address, uint32_t info
 ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t length,
                               uint32_t access, uint64_t *fault_address);
 
+/* ---- sections (model_section.c, model_view.c, model_pe.c), same contracts as ntvm_nt_* ---- */
+ntvm_ntstatus model_nt_create_section(model *m, ntvm_handle *section, uint32_t desired_access,
+                                      const uint64_t *maximum_size, uint32_t page_protection,
+                                      uint32_t allocation_attributes, const void *file_bytes,
+                                      size_t file_size);
+ntvm_ntstatus model_nt_map_view(model *m, ntvm_handle section, uint64_t *base, uint64_t zero_bits,
+                                uint64_t commit_size, uint64_t *section_offset,
+                                uint64_t *view_size, uint32_t inherit_disposition,
+                                uint32_t allocation_type, uint32_t win32_protect);
+ntvm_ntstatus model_nt_unmap_view(model *m, uint64_t base);
+ntvm_ntstatus model_nt_extend_section(model *m, ntvm_handle section, uint64_t *new_size);
+ntvm_ntstatus model_nt_close(model *m, ntvm_handle handle);
+
 /* ---- internals shared by the model's files (model_state.c) ---- */
 model_resv *model_find_resv(const model *m, uint64_t address); /* containing address */
 const model_run *model_find_run(const model_resv *r, uint64_t address);
@@ -139,5 +186,39 @@ bool model_cut_resv(model *m, model_resv *r, uint64_t lo, uint64_t hi);
 void model_drop_pages(model *m, uint64_t lo, uint64_t hi);
 model_page *model_get_page(model *m, uint64_t page, bool create);
 const model_page *model_peek_page(const model *m, uint64_t page);
+/* The page holding the contents at address `page`: a view's own copy, else
+ * its section's page; a private page otherwise.  NULL: zeros (create false)
+ * or no memory. */
+model_page *model_content_page(model *m, uint64_t page, bool create);
+/* Sections (model_section.c). */
+model_section *model_section_by_handle(const model *m, ntvm_handle handle);
+model_section *model_section_by_id(const model *m, uint64_t id);
+model_page *model_section_page(model_section *s, uint64_t offset, bool create);
+/* Is the section's page at offset committed?  Commit [lo, hi) (false: no memory). */
+bool model_section_committed(const model_section *s, uint64_t offset);
+bool model_section_commit(model_section *s, uint64_t lo, uint64_t hi);
+/* A view of the section is gone: the section dies with its last view once closed. */
+void model_section_unref(model *m, uint64_t id);
+void model_sections_fini(model *m);
+bool model_sections_clone(const model *m, model *out);
+/* May a view of a section created with section_protect have view_protect? */
+bool model_view_protection_ok(uint32_t section_protect, uint32_t view_protect);
+/* Commit [lo, hi) of NT view r with perm, in its section too (other views
+ * per the SECTION_COMMIT_OTHER_VIEWS rule); false: no memory. */
+bool model_view_commit(model *m, model_resv *r, uint64_t lo, uint64_t hi, ntvm_perm perm);
+/* A copy-on-write: the view's page at address becomes its own (model_view.c). */
+bool model_view_privatize(model *m, const model_resv *r, uint64_t page);
+
+/* The PE reader (model_pe.c): the file's image layout, or a status. */
+typedef struct model_image {
+	uint64_t image_base;
+	uint64_t size;         /* SizeOfImage rounded up to pages */
+	uint16_t machine;
+	model_span spans[1 + 96 + 96]; /* headers, sections and gaps, by offset */
+	size_t span_count;
+	struct model_copy { uint64_t file_offset, size, va; } copies[1 + 96]; /* file bytes to place */
+	size_t copy_count;
+} model_image;
+ntvm_ntstatus model_pe_read(const uint8_t *file, size_t size, model_image *out);
 
 #endif /* NTVM_ORACLE_MODEL_H */

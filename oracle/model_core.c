@@ -370,7 +370,7 @@ ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size
 	for (size_t i = 0; i < size;) {
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
 		size_t n = size - i < in_page ? size - i : (size_t)in_page;
-		const model_page *p = model_peek_page(m, at - at % MODEL_PAGE);
+		const model_page *p = model_content_page((model *)m, at - at % MODEL_PAGE, false);
 		if (model_region_kind(m, at) == NTVM_KIND_MMIO)
 			for (size_t k = 0; k < n; k++)
 				((uint8_t *)data)[i + k] = m->mmio_byte ? m->mmio_byte(at + k) : 0;
@@ -401,7 +401,7 @@ ntvm_status model_write(model *m, uint64_t address, const void *data, size_t siz
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
 		size_t n = size - i < in_page ? size - i : (size_t)in_page;
 		if (model_region_kind(m, at) != NTVM_KIND_MMIO) { /* MMIO writes go to the device */
-			model_page *p = model_get_page(m, at - at % MODEL_PAGE, true);
+			model_page *p = model_content_page(m, at - at % MODEL_PAGE, true);
 			if (!p)
 				return NTVM_E_NO_MEMORY;
 			memcpy(&p->bytes[at % MODEL_PAGE], (const uint8_t *)data + i, n);

@@ -214,6 +214,37 @@ static ntvm_ntstatus path_reserve(alloc_call *c)
 	return NTVM_STATUS_SUCCESS;
 }
 
+/* The protection asked for in an NT view (nt-semantics.md, "Views in the
+ * other calls"): an image's pages take write access only as copy-on-write,
+ * and the view's own protection (EXECUTE_WRITECOPY for an image) bounds it. */
+static ntvm_ntstatus view_protection(const model *m, const model_resv *r, uint32_t *protect)
+{
+	uint32_t base = *protect & 0xFF, granted = model_perm_to_page(r->initial_perm);
+	if (r->kind == NTVM_KIND_SECTION_IMAGE && base == NTVM_PAGE_READWRITE)
+		*protect = (*protect & ~0xFFu) | NTVM_PAGE_WRITECOPY;
+	if (r->kind == NTVM_KIND_SECTION_IMAGE && base == NTVM_PAGE_EXECUTE_READWRITE)
+		*protect = (*protect & ~0xFFu) | NTVM_PAGE_EXECUTE_WRITECOPY;
+	if (!model_view_protection_ok(granted, *protect))
+		return rules(m)->view_protect_incompatible;
+	return NTVM_STATUS_SUCCESS;
+}
+
+/* A commit in a view: only in a data view of a page-file section; the
+ * pages are committed in the section too (model_view_commit). */
+static ntvm_ntstatus commit_in_view(alloc_call *c, model_resv *r)
+{
+	model_section *s = r->section ? model_section_by_id(c->m, r->section) : NULL;
+	uint32_t protect = c->protect;
+	ntvm_ntstatus st;
+	if (!s || s->file || s->image || r->kind != NTVM_KIND_SECTION_VIEW)
+		return NTVM_STATUS_ALREADY_COMMITTED;
+	if ((st = view_protection(c->m, r, &protect)) != NTVM_STATUS_SUCCESS)
+		return st;
+	return model_view_commit(c->m, r, c->lo, c->lo + c->len, page_perm(r, c->perm))
+	               ? NTVM_STATUS_SUCCESS
+	               : NTVM_STATUS_NO_MEMORY;
+}
+
 static ntvm_ntstatus path_commit(alloc_call *c)
 {
 	model_resv *r = holder(c->m, c->lo, c->len);
@@ -223,7 +254,7 @@ static ntvm_ntstatus path_commit(alloc_call *c)
 	if ((st = check_protection(c)) != NTVM_STATUS_SUCCESS)
 		return st;
 	if (r->kind != NTVM_KIND_PRIVATE)
-		return NTVM_STATUS_ALREADY_COMMITTED;
+		return commit_in_view(c, r);
 	if (c->perm & NTVM_PERM_WRITECOPY)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
 	return model_set_pages(c->m, r, c->lo, c->lo + c->len, true, page_perm(r, c->perm))
@@ -373,8 +404,17 @@ ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_
 		return rl->protect_outside;
 	bool writecopy = value == NTVM_STATUS_SUCCESS && r->kind == NTVM_KIND_PRIVATE &&
 	                 (perm & NTVM_PERM_WRITECOPY);
+	/* an NT view: its own protection bounds the request (an image's write is a copy) */
+	uint32_t asked = protect;
+	ntvm_ntstatus view = value == NTVM_STATUS_SUCCESS && r->section
+	                             ? view_protection(m, r, &asked)
+	                             : NTVM_STATUS_SUCCESS;
+	if (asked != protect)
+		protection(m, asked, &perm);
 	if (value_first && writecopy)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	if (value_first && view != NTVM_STATUS_SUCCESS)
+		return view;
 	/* MMIO has no page protection to change (sogen's policy, core too) */
 	if (r->kind == NTVM_KIND_MMIO)
 		return NTVM_STATUS_INVALID_PARAMETER;
@@ -383,6 +423,8 @@ ntvm_ntstatus model_nt_protect(model *m, uint64_t *base, uint64_t *size, uint32_
 		return NTVM_STATUS_NOT_COMMITTED;
 	if (!value_first && (value != NTVM_STATUS_SUCCESS || writecopy))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	if (!value_first && view != NTVM_STATUS_SUCCESS)
+		return view;
 	uint32_t old = model_perm_to_page(model_find_run(r, lo)->perm);
 	if (len && !model_set_pages(m, r, lo, lo + len, true, page_perm(r, perm)))
 		return NTVM_STATUS_NO_MEMORY;
@@ -542,9 +584,12 @@ ntvm_ntstatus model_nt_access(model *m, uint64_t address, void *data, size_t len
 		}
 		/* Copy-on-write: a write makes a WRITECOPY page of a view private
 		 * read-write (EXECUTE_WRITECOPY becomes EXECUTE_READWRITE). */
-		if (access == NTVM_ACCESS_WRITE && (run->perm & NTVM_PERM_WRITECOPY))
+		if (access == NTVM_ACCESS_WRITE && (run->perm & NTVM_PERM_WRITECOPY)) {
+			if (!model_view_privatize(m, r, page))
+				return NTVM_STATUS_NO_MEMORY;
 			model_set_pages(m, r, page, page + MODEL_PAGE, true,
 			                (ntvm_perm)(run->perm & ~NTVM_PERM_WRITECOPY));
+		}
 		size_t n = length - off < MODEL_PAGE - at % MODEL_PAGE ? length - off
 		                                                       : (size_t)(MODEL_PAGE - at % MODEL_PAGE);
 		move_bytes(m, at, data ? (uint8_t *)data + off : NULL, n, access);

@@ -71,6 +71,8 @@ static const model_nt_rules windows_rules = {
 	.region_info_of_region = false,                             /* core (documentation) */
 	.reserved_runs_by_last_prot = false,                        /* spec: one MEM_RESERVE region */
 	.reserved_guard_faults = false,                             /* spec: reserved -> ACCESS_VIOLATION */
+	.commit_other_views = true,                                 /* core row SECTION_COMMIT_OTHER_VIEWS */
+	.view_protect_incompatible = NTVM_STATUS_SECTION_PROTECTION, /* core row VIEW_PROTECT_INCOMPATIBLE */
 };
 
 static const model_nt_rules wine_rules = {
@@ -109,6 +111,8 @@ static const model_nt_rules wine_rules = {
 	.region_info_of_region = true,
 	.reserved_runs_by_last_prot = true, /* recorded: docs/windows-semantics-notes.md row 26 */
 	.reserved_guard_faults = true, /* core row RESERVED_GUARD_FAULT; recorded: access-reserved-guard */
+	.commit_other_views = false,
+	.view_protect_incompatible = NTVM_STATUS_INVALID_PAGE_PROTECTION,
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

@@ -73,6 +73,10 @@ typedef struct model_nt_rules {
 	/* CPU access */
 	bool reserved_guard_faults;           /* a reserved page whose last protection has GUARD
 	                                         faults with GUARD_PAGE_VIOLATION once */
+	/* sections (docs/nt-semantics.md "Sections"; every other section rule is common) */
+	bool commit_other_views;              /* a commit in a view of a SEC_RESERVE section shows
+	                                         in the section's other views too */
+	ntvm_ntstatus view_protect_incompatible; /* protect or commit in a view beyond its protection */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

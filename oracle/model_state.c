@@ -40,6 +40,7 @@ void model_fini(model *m)
 		free(m->resv[i].runs);
 	for (size_t i = 0; i < m->page_count; i++)
 		free(m->pages[i]);
+	model_sections_fini(m);
 	free(m->resv);
 	free(m->pages);
 	memset(m, 0, sizeof *m);
@@ -51,7 +52,9 @@ bool model_clone(const model *m, model *out)
 	out->resv = calloc(m->resv_cap ? m->resv_cap : 1, sizeof *out->resv);
 	out->pages = calloc(m->page_cap ? m->page_cap : 1, sizeof *out->pages);
 	out->resv_count = out->page_count = 0;
-	if (!out->resv || !out->pages)
+	out->sections = NULL;
+	out->section_count = out->section_cap = 0;
+	if (!out->resv || !out->pages || !model_sections_clone(m, out))
 		goto fail;
 	for (size_t i = 0; i < m->resv_count; i++) {
 		model_resv *r = &out->resv[i];
@@ -199,17 +202,20 @@ model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_per
 	m->resv_count++;
 	runs[0] = (model_run){base, base + length, committed, committed ? perm : NTVM_PERM_NONE,
 	                      committed ? perm : initial};
-	m->resv[at] = (model_resv){base, length, initial, kind, runs, 1, 1};
+	m->resv[at] = (model_resv){base, length, initial, kind, runs, 1, 1, 0, 0};
 	return &m->resv[at];
 }
 
 void model_remove_resv(model *m, model_resv *r)
 {
 	size_t at = (size_t)(r - m->resv);
+	uint64_t section = r->section;
 	model_drop_pages(m, r->base, r->base + r->length);
 	free(r->runs);
 	memmove(&m->resv[at], &m->resv[at + 1], (m->resv_count - at - 1) * sizeof *m->resv);
 	m->resv_count--;
+	if (section)
+		model_section_unref(m, section);
 }
 
 /* Keep only the runs' parts inside [lo, hi). */
@@ -305,4 +311,14 @@ model_page *model_get_page(model *m, uint64_t page, bool create)
 	p->address = page;
 	m->pages[m->page_count++] = p;
 	return p;
+}
+
+model_page *model_content_page(model *m, uint64_t page, bool create)
+{
+	const model_resv *r = model_find_resv(m, page);
+	model_section *s = r && r->section ? model_section_by_id(m, r->section) : NULL;
+	model_page *own = (model_page *)model_peek_page(m, page);
+	if (!s || own)
+		return own ? own : model_get_page(m, page, create);
+	return model_section_page(s, r->offset + (page - r->base), create);
 }

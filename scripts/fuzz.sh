@@ -5,7 +5,7 @@
 #
 #   FUZZ_SECONDS  total fuzzing time, split evenly over the targets (120)
 #   FUZZ_ENGINE   libfuzzer (default) or afl
-#   FUZZ_TARGETS  which targets (default: all five)
+#   FUZZ_TARGETS  which targets (default: all six)
 #   FUZZ_SEED     a fixed seed (libFuzzer -seed, afl-fuzz -s); default random
 #   FUZZ_JOBS     build parallelism (2)
 #   FUZZ_CONFORMANCE  "no" skips the conformance report (yes)
@@ -19,7 +19,7 @@ root=$(pwd)
 
 seconds=${FUZZ_SECONDS:-120}
 engine=${FUZZ_ENGINE:-libfuzzer}
-targets=${FUZZ_TARGETS:-"core_ops nt_ops snapshot trace_parse backend_faults"}
+targets=${FUZZ_TARGETS:-"core_ops nt_ops snapshot trace_parse backend_faults pe_image"}
 jobs=${FUZZ_JOBS:-2}
 work=$root/build/fuzz-work
 
@@ -64,6 +64,7 @@ build_targets() {
 max_len() {
 	case "$1" in
 	core_ops | nt_ops | backend_faults) echo 513 ;;
+	pe_image) echo 16384 ;; # small images are a few KiB; low-alignment ones are as long as the image
 	*) echo 4096 ;;
 	esac
 }
