@@ -48,11 +48,14 @@ ntvm_ntstatus nt_prot_check(const ntvm *vm, uint32_t protect, ntvm_perm *perm)
 	uint32_t base = protect & 0xFFu;
 	if (base == 0 || (base & (base - 1)) != 0)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	ntvm_ntstatus st = check_modifiers(vm, protect);
-	if (st != NTVM_STATUS_SUCCESS)
-		return st;
-	if (nt_profile_alternative(vm, NT_SIT_PROT_WRITECOMBINE_KEPT))
-		protect &= ~NTVM_PAGE_WRITECOMBINE;
+	if (protect & PAGE_MODIFIERS) { /* without modifiers no row applies */
+		ntvm_ntstatus st = check_modifiers(vm, protect);
+		if (st != NTVM_STATUS_SUCCESS)
+			return st;
+		if ((protect & NTVM_PAGE_WRITECOMBINE) &&
+		    nt_profile_alternative(vm, NT_SIT_PROT_WRITECOMBINE_KEPT))
+			protect &= ~NTVM_PAGE_WRITECOMBINE;
+	}
 	if (!ntvm_perm_from_page(protect, perm))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
 	return NTVM_STATUS_SUCCESS;
