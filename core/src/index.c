@@ -71,59 +71,63 @@ static struct ntvm__res *rebalance(struct ntvm__res *n)
 
 static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base);
 
-/* One insert or removal, in a single descent.  On the way down prev and next
- * track the nearest ancestors left and right of the node's key; at the
- * bottom the gaps around the node are set and pending is the successor,
- * whose gap_before changed (always on the unwinding path: an ancestor, or on
- * removal the minimum of the right subtree, which takes the node's place).
- * Once pending is refreshed and a subtree comes out with its old height and
- * max_gap, nothing above it changes and the rest of the unwinding only
- * returns. */
-struct walk {
-	const struct ntvm__res *prev, *next;
-	const struct ntvm__res *pending;
-	bool done;
-};
-
 /* gap_before of a node at base after prev: 0 for the first node. */
 static uint32_t gap_after(const struct ntvm__res *prev, uint64_t base)
 {
 	return prev ? gap_granules(ntvm__res_end(prev), base) : 0;
 }
 
-/* Rebalance t after a change below it; h and g are the subtree's height and
- * max_gap before the change. */
-static struct ntvm__res *retrace(struct walk *w, struct ntvm__res *t, struct ntvm__res *n, int h,
-                                 uint32_t g)
+/* One insert or removal, in a single descent without recursion.  On the
+ * way down the path keeps the links followed, and prev and next the
+ * nearest ancestors left and right of the node's key; at the bottom the
+ * gaps around the node are set and pending is the successor, whose
+ * gap_before changed (always on the path: an ancestor, or on removal the
+ * minimum of the right subtree, which takes the node's place).  The path
+ * is then rebalanced bottom-up; once pending is refreshed and a subtree
+ * comes out with its old height and max_gap, nothing above it changes.
+ * An AVL tree of 2^48 nodes is less than 70 high. */
+struct walk {
+	struct ntvm__res **path[96];
+	int depth;
+	const struct ntvm__res *prev, *next;
+};
+
+/* Descend from the root towards base, to an empty link or (with
+ * stop_at_base) to the node with that base; returns the link reached. */
+static struct ntvm__res **descend(ntvm *vm, struct walk *w, uint64_t base, bool stop_at_base)
 {
-	if (t == w->pending)
-		w->pending = NULL;
-	if (w->pending == NULL && height(n) == h && max_gap(n) == g)
-		w->done = true;
-	return n;
+	struct ntvm__res **link = &vm->root;
+	w->depth = 0;
+	w->prev = w->next = NULL;
+	while (*link && !(stop_at_base && (*link)->base == base)) {
+		struct ntvm__res *t = *link;
+		w->path[w->depth++] = link;
+		if (base < t->base) {
+			w->next = t;
+			link = &t->left;
+		} else {
+			w->prev = t;
+			link = &t->right;
+		}
+	}
+	return link;
 }
 
-static struct ntvm__res *insert_at(struct walk *w, struct ntvm__res *t, struct ntvm__res *node)
+/* Rebalance the path bottom-up (see struct walk). */
+static void retrace(struct walk *w, const struct ntvm__res *pending)
 {
-	if (t == NULL) {
-		node->gap_before = node->max_gap = gap_after(w->prev, node->base);
-		if (w->next)
-			((struct ntvm__res *) w->next)->gap_before = gap_granules(ntvm__res_end(node), w->next->base);
-		w->pending = w->next;
-		return node;
+	while (w->depth > 0) {
+		struct ntvm__res **link = w->path[--w->depth];
+		struct ntvm__res *t = *link;
+		int h = t->height;
+		uint32_t g = t->max_gap;
+		struct ntvm__res *n = rebalance(t);
+		*link = n;
+		if (t == pending)
+			pending = NULL;
+		if (pending == NULL && height(n) == h && max_gap(n) == g)
+			return;
 	}
-	if (node->base < t->base) {
-		w->next = t;
-		t->left = insert_at(w, t->left, node);
-	} else {
-		w->prev = t;
-		t->right = insert_at(w, t->right, node);
-	}
-	if (w->done)
-		return t;
-	int h = t->height;
-	uint32_t g = t->max_gap;
-	return retrace(w, t, rebalance(t), h, g);
 }
 
 /* Detach the minimum of t into *min; returns the new subtree. */
@@ -137,44 +141,32 @@ static struct ntvm__res *remove_min(struct ntvm__res *t, struct ntvm__res **min)
 	return rebalance(t);
 }
 
-/* Take t (the node to remove) out of its subtree, setting its successor's gap. */
-static struct ntvm__res *remove_here(struct walk *w, struct ntvm__res *t)
+/* Replace the node at *link by its subtrees, setting its successor's gap;
+ * returns the pending node (see struct walk), or stops the retrace early
+ * through done when nothing above changes. */
+static const struct ntvm__res *remove_here(struct walk *w, struct ntvm__res **link, bool *done)
 {
-	struct ntvm__res *l = t->left, *r = t->right, *min;
+	struct ntvm__res *t = *link, *l = t->left, *r = t->right, *min;
 	int h = t->height;
 	uint32_t g = t->max_gap;
 	const struct ntvm__res *prev = l ? ntvm__index_last(l) : w->prev;
+	const struct ntvm__res *pending = NULL;
+	struct ntvm__res *n;
 	if (r == NULL) {
 		if (w->next)
 			((struct ntvm__res *) w->next)->gap_before = gap_after(prev, w->next->base);
-		w->pending = w->next;
-		return retrace(w, t, l, h, g);
-	}
-	r = remove_min(r, &min);
-	min->gap_before = gap_after(prev, min->base);
-	min->left = l;
-	min->right = r;
-	return retrace(w, min, rebalance(min), h, g);
-}
-
-static struct ntvm__res *remove_at(struct walk *w, struct ntvm__res *t, const struct ntvm__res *node)
-{
-	if (t == NULL)
-		return NULL;
-	if (node->base == t->base)
-		return remove_here(w, t);
-	int h = t->height;
-	uint32_t g = t->max_gap;
-	if (node->base < t->base) {
-		w->next = t;
-		t->left = remove_at(w, t->left, node);
+		pending = w->next;
+		n = l;
 	} else {
-		w->prev = t;
-		t->right = remove_at(w, t->right, node);
+		r = remove_min(r, &min);
+		min->gap_before = gap_after(prev, min->base);
+		min->left = l;
+		min->right = r;
+		n = rebalance(min);
 	}
-	if (w->done)
-		return t;
-	return retrace(w, t, rebalance(t), h, g);
+	*link = n;
+	*done = pending == NULL && height(n) == h && max_gap(n) == g;
+	return pending;
 }
 
 /* Recompute the augmentation on the path from t down to the node at base. */
@@ -280,18 +272,29 @@ static void set_gap(ntvm *vm, struct ntvm__res *node)
 
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
 {
+	struct walk w;
+	struct ntvm__res **link = descend(vm, &w, node->base, false);
 	node->left = node->right = NULL;
 	node->height = 1;
-	struct walk w = { 0 };
-	vm->root = insert_at(&w, vm->root, node);
+	node->gap_before = node->max_gap = gap_after(w.prev, node->base);
+	if (w.next)
+		((struct ntvm__res *) w.next)->gap_before = gap_granules(ntvm__res_end(node), w.next->base);
+	*link = node;
+	retrace(&w, w.next);
 }
 
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 {
 	if (vm->hint == node)
 		vm->hint = NULL;
-	struct walk w = { 0 };
-	vm->root = remove_at(&w, vm->root, node);
+	struct walk w;
+	struct ntvm__res **link = descend(vm, &w, node->base, true);
+	if (*link) {
+		bool done;
+		const struct ntvm__res *pending = remove_here(&w, link, &done);
+		if (!done)
+			retrace(&w, pending);
+	}
 	node->left = node->right = NULL;
 }
 
