@@ -1,8 +1,12 @@
 /*
  * backend_faults.c -- fuzz target: manager operations over a backend that
- * fails its Nth fallible call (N from the header byte; 0: never) and holds
- * at most FAULT_BACKEND_MAX_PAGES pages.  An operation during which the
- * backend failed must fail as a whole: core's state equals the model's
+ * fails its Nth fallible call (N from the header byte) and holds at most
+ * FAULT_BACKEND_MAX_PAGES pages, or (header 0) over the embedded backend;
+ * and in both, host allocations of the core (ntvm__heap, core/src/heap.c)
+ * that fail on request: a FOP_MISC record with b5 % 8 == 7 and b6 & 7 == 6
+ * (an MMIO re-bind in core_ops) makes the (b2 + 1)-th host allocation from
+ * there on fail.  An operation during which the backend or the host
+ * allocation failed must fail as a whole: core's state equals the model's
  * state from before the operation (the model is cloned before each one) and
  * the layout version is unmoved.  After every operation the backend's pages
  * are exactly the committed pages with the effective permissions ntvm.h
@@ -14,14 +18,36 @@
 
 #include "fault_backend.h"
 #include "harness.h"
+#include "manager.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static fault_backend backend;
 
+/* The core's host allocations: the heap_fail_at-th one after arming fails. */
+static uint64_t heap_calls, heap_fail_at;
+static bool heap_failed;
+
+static bool heap_fail_now(void)
+{
+	if (heap_fail_at == 0 || ++heap_calls != heap_fail_at)
+		return false;
+	heap_failed = true;
+	return true;
+}
+
+static void *heap_malloc(size_t n) { return heap_fail_now() ? NULL : malloc(n); }
+static void *heap_calloc(size_t n, size_t size) { return heap_fail_now() ? NULL : calloc(n, size); }
+static void *heap_realloc(void *p, size_t n) { return heap_fail_now() ? NULL : realloc(p, n); }
+
+static bool arms_heap_failure(const fuzz_record *r)
+{
+	return r->b[0] == FOP_MISC && r->b[5] % 8 == 7 && (r->b[6] & 7) == 6;
+}
+
 static bool backend_failed(fuzz_run *run)
 {
-	return backend.failed;
+	return backend.failed || heap_failed;
 }
 
 static ntvm_perm effective(const model *m, ntvm_perm perm)
@@ -34,10 +60,30 @@ static ntvm_perm effective(const model *m, ntvm_perm perm)
 	return perm;
 }
 
+/* The embedded backend (its full check is in ntvm_check_invariants): the
+ * first page of every reservation is mapped exactly when committed. */
+static void check_embedded(fuzz_run *run)
+{
+	void *ctx = ntvm_get_config(run->vm)->backend ? NULL : run->vm->backend.ctx;
+	for (size_t i = 0; ctx && i < run->m.resv_count; i++) {
+		const model_resv *r = &run->m.resv[i];
+		ntvm_perm eff = 0;
+		bool mmio = false;
+		bool mapped = ntvm__backend_mem_is_mapped(ctx, r->base, &eff, &mmio);
+		if (mapped != r->runs[0].committed || mmio != (mapped && r->kind == NTVM_KIND_MMIO))
+			fuzz_fail(run, true, r->base, "embedded backend: page 0x%llx %s",
+			          (unsigned long long)r->base, mapped ? "mapped" : "not mapped");
+	}
+}
+
 /* The backend holds exactly the committed pages, with their effective permission. */
 static void check_backend(fuzz_run *run)
 {
 	ntvm_stats stats;
+	if (backend.fail_at == 0) {
+		check_embedded(run);
+		return;
+	}
 	if (backend.violation)
 		fuzz_fail(run, false, 0, "backend contract breached: %s", backend.violation);
 	ntvm_get_stats(run->vm, &stats);
@@ -63,7 +109,8 @@ static void check_undone(fuzz_run *run, model *before, uint64_t version)
 	run->recover = NULL;
 	if (ntvm_layout_version(run->vm) != version)
 		fuzz_fail(run, false, 0, "an operation that met a backend failure moved the version");
-	if (fuzz_returns_status(l->op) && l->core[0] != NTVM_E_BACKEND && l->core[0] != l->model[0])
+	if (fuzz_returns_status(l->op) && l->core[0] != NTVM_E_BACKEND &&
+	    l->core[0] != NTVM_E_NO_MEMORY && l->core[0] != l->model[0])
 		fuzz_fail(run, false, 0, "a backend failure was reported as %s",
 		          ntvm_status_name((ntvm_status)l->core[0]));
 	fuzz_compare_state(run);
@@ -74,16 +121,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static fuzz_run run;
 	ntvm_config config = {0};
 	jmp_buf recover;
+	struct ntvm__heap_hooks saved_heap = ntvm__heap;
 	fault_backend_init(&backend, size ? data[0] : 0);
-	config.backend = &backend.iface;
+	config.backend = backend.fail_at ? &backend.iface : NULL;
 	if (!fuzz_run_start(&run, "backend_faults", data, size, FUZZ_SET_CORE, &config))
 		return 0;
+	heap_calls = heap_fail_at = 0;
+	ntvm__heap = (struct ntvm__heap_hooks){heap_malloc, heap_calloc, heap_realloc};
 	for (size_t i = 0; i < run.prog.count; i++) {
 		model before;
+		if (arms_heap_failure(&run.prog.ops[i])) {
+			heap_calls = 0;
+			heap_fail_at = run.prog.ops[i].b[2] + 1u;
+			continue;
+		}
 		if (!model_clone(&run.m, &before))
 			break;
 		uint64_t version = ntvm_layout_version(run.vm);
-		backend.failed = false;
+		backend.failed = heap_failed = false;
 		run.recover = &recover;
 		run.excuse = backend_failed;
 		if (setjmp(recover) == 0) {
@@ -96,6 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_backend(&run);
 	}
 	run.recover = NULL;
+	ntvm__heap = saved_heap;
 	ntvm_destroy(run.vm);
 	run.vm = NULL;
 	if (backend.count) {

@@ -4,19 +4,22 @@
 # coverage) into build/coverage, replays every corpus with the plain fuzz
 # drivers and every committed trace with ntvm-replay, merges the profiles,
 # prints the report for core/ and writes HTML to build/coverage/html.
+#
+#   COVERAGE_BUILD    the build folder (build/coverage)
+#   COVERAGE_SOURCES  the files or folders reported (core/src core/include)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-build=$root/build/coverage
+build=${COVERAGE_BUILD:-$root/build/coverage}
 profiles=$build/profiles
 targets="core_ops nt_ops snapshot trace_parse backend_faults"
 
 say() { printf '== coverage: %s\n' "$*"; }
 
 scripts/install-deps.sh build
-say "building the coverage preset in build/coverage"
+say "building the coverage preset in ${build#$root/}"
 mkdir -p "$root/build"
-cmake --preset coverage >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 2; }
+cmake --preset coverage -B "$build" >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 2; }
 names="ntvm-replay"
 for t in $targets; do names="$names fuzz_$t"; done
 # shellcheck disable=SC2086
@@ -39,7 +42,7 @@ for t in $targets; do
 	objects+=("$build/bin/fuzz_$t")
 done
 say "replaying the committed traces with ntvm-replay"
-for d in reference/recordings reference/expectations reference/scripts; do
+for d in reference/recordings reference/expectations reference/scripts reference/fuzz-recordings; do
 	[ -d "$d" ] && { "$build/bin/ntvm-replay" --quiet "$d" >"$profiles/replay.log" 2>&1 || true; }
 done
 objects+=("$build/bin/ntvm-replay")
@@ -48,11 +51,12 @@ binaries=("${objects[0]}")
 for o in "${objects[@]:1}"; do binaries+=(-object "$o"); done
 
 llvm-profdata-14 merge -sparse "$profiles"/*.profraw -o "$build/coverage.profdata"
-sources=("$root/core/src" "$root/core/include")
+sources=()
+for s in ${COVERAGE_SOURCES:-core/src core/include}; do sources+=("$root/$s"); done
 say "core/ coverage (lines, branches) from corpora and traces"
 llvm-cov-14 report "${binaries[@]}" -instr-profile="$build/coverage.profdata" \
 	"${sources[@]}" | sed "s|$root/||"
 rm -rf "$build/html"
 llvm-cov-14 show "${binaries[@]}" -instr-profile="$build/coverage.profdata" \
 	-format=html -show-branches=count -output-dir="$build/html" "${sources[@]}" >/dev/null
-say "HTML report: build/coverage/html/index.html"
+say "HTML report: ${build#$root/}/html/index.html"
