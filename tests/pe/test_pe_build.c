@@ -382,9 +382,56 @@ TEST(bad_structs_rejected)
 	CHECK(error && strstr(error, "dll"));
 }
 
+/* Mutated descriptions never crash; whatever parses formats to a fixed point,
+ * and whatever passes ntvm_pe_spec_check builds a file of the right size. */
+TEST(mutations_are_safe)
+{
+	static const char *const seeds[] = {
+		"base=0x140000000;align=0x1000;text:rx:0x1800,data:rw:0x2000:0x200,rdata:r:0x800",
+		"dll=1;machine=0x14c;falign=0x1000;align=0x10000;base=0x10000;a:-:0x10",
+		"align=0x200;falign=0x200;t:rx:0x300,d:rw:0x200:0",
+		"odd:0xC0000020:0x1000,bss:rws:0x3000:0",
+	};
+	static const char alphabet[] = "0123456789abcdefx:;,=-rwxs.$_ ";
+	uint32_t rng = 12345;
+	int parsed = 0, built = 0;
+
+	for (int iter = 0; iter < 20000; iter++) {
+		char text[160], out[512], again[512];
+		ntvm_pe_spec spec, spec2;
+		const char *seed = seeds[iter % 4];
+		size_t n = strlen(seed);
+		memcpy(text, seed, n + 1);
+		for (int k = 0; k < 1 + iter % 4; k++) {
+			rng = rng * 1103515245u + 12345u;
+			size_t at = (rng >> 8) % n;
+			rng = rng * 1103515245u + 12345u;
+			text[at] = alphabet[(rng >> 8) % (sizeof alphabet - 1)];
+		}
+		if (ntvm_pe_spec_parse(text, &spec, NULL) != 0)
+			continue;
+		parsed++;
+		CHECK(ntvm_pe_spec_format(&spec, out, sizeof out) < (int)sizeof out);
+		CHECK(ntvm_pe_spec_parse(out, &spec2, NULL) == 0);
+		ntvm_pe_spec_format(&spec2, again, sizeof again);
+		CHECK(strcmp(out, again) == 0);
+		if (ntvm_pe_spec_check(&spec, NULL) == 0 && iter % 16 == 0) {
+			uint8_t *file = NULL;
+			size_t size = 0;
+			CHECK(ntvm_pe_build(&spec, &file, &size, NULL) == 0);
+			CHECK(file != NULL && size >= 0x200 && file[0] == 'M');
+			free(file);
+			built++;
+		}
+	}
+	CHECK(parsed > 1000);
+	CHECK(built > 10);
+}
+
 TEST_MAIN(TEST_CASE(text_round_trips), TEST_CASE(parse_fields), TEST_CASE(format_is_snprintf_like),
           TEST_CASE(headers_of_a_default_image), TEST_CASE(raw_data_padding_is_zero),
           TEST_CASE(raw_past_virtual_size_within_alignment),
           TEST_CASE(many_sections_and_dll), TEST_CASE(big_and_small_alignments),
           TEST_CASE(builds_are_identical), TEST_CASE(bad_text_rejected),
-          TEST_CASE(bad_layouts_rejected), TEST_CASE(bad_structs_rejected))
+          TEST_CASE(bad_layouts_rejected), TEST_CASE(bad_structs_rejected),
+          TEST_CASE(mutations_are_safe))
