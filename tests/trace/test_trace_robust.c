@@ -1,6 +1,6 @@
 /*
  * test_trace_robust.c -- the parser on damaged input: every prefix of a rich
- * trace and many seeded random mutations of it, each in a buffer of exactly
+ * trace (section statements included) and many seeded random mutations of it, each in a buffer of exactly
  * its length (so ASan catches any read past the end).  Parsing must return;
  * whatever it accepts must write and re-read to the same text.
  */
@@ -20,7 +20,14 @@ static const char rich[] =
 	"read $1 3 => STATUS_SUCCESS 00ff10\n"
 	"write A-0x10 64 0xff => STATUS_ACCESS_VIOLATION\n"
 	"free 18446744073709551615 0 MEM_RELEASE => STATUS_INVALID_PARAMETER 0xffffffffffffffff 0x0\n"
-	"query A => STATUS_NOT_COMMITTED\n";
+	"query A => STATUS_NOT_COMMITTED\n"
+	"section 0x20000 PAGE_READWRITE SEC_COMMIT - SECTION_ALL_ACCESS => STATUS_SUCCESS %1\n"
+	"map %1 0 0x0 0x0 - 0x0 ViewShare MEM_TOP_DOWN PAGE_READONLY => STATUS_SUCCESS $2 - 0x20000\n"
+	"section - PAGE_EXECUTE_WRITECOPY SEC_IMAGE pe:base=0x100000100000;t:rx:0x1800,d:rw:0x2000:0x200 => STATUS_SUCCESS %2\n"
+	"map %2 A+0x10000 0 0x1000 0x10000 0x1234 2 0 4 => STATUS_IMAGE_NOT_AT_BASE A+0x10000 0x0 0x3000\n"
+	"extend %1 0x30000 => * 0x30000\n"
+	"unmap $2+0x10 => STATUS_SUCCESS\n"
+	"close %2 => STATUS_INVALID_HANDLE\n";
 
 static int parse_checked(const char *text, size_t len)
 {
