@@ -1,6 +1,7 @@
 /*
  * finding.c -- a difference becomes a trace (docs/trace-format.md).  NT
- * operations become statements whose recorded results are the MODEL's (so
+ * operations (the section calls too, finding_sections.c) become statements
+ * whose recorded results are the MODEL's (so
  * `ntvm-replay` fails exactly where core disagrees) with core's results in a
  * comment; operations the format cannot express (manager-API calls,
  * execute, short query buffers) become comment lines.  The trace goes to
@@ -164,7 +165,7 @@ static void build(const fuzz_run *run, struct ntvm_trace *t, const char *why, bo
 		struct ntvm_trace_stmt s;
 		const fuzz_log *l = &run->log[i];
 		describe(&pending, i, l);
-		if (!run->nt || !nt_statement(l, &env, &s))
+		if (!run->nt || (!nt_statement(l, &env, &s) && !fuzz_section_statement(l, &env, &s)))
 			continue;
 		s.pre = pending.len ? pending.buf : NULL;
 		ntvm_trace_append(t, &s);

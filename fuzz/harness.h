@@ -98,6 +98,14 @@ void fuzz_compare_views(fuzz_run *run);
 /* The last logged operation as a comment line on stderr (NTVM_FUZZ_VERBOSE). */
 void fuzz_print_op(const fuzz_run *run);
 
+/* The trace statement of a section call with the model's results; false for
+ * other operations and sections whose file has no pe: description
+ * (finding_sections.c). */
+struct ntvm_trace_env;
+struct ntvm_trace_stmt;
+bool fuzz_section_statement(const fuzz_log *l, struct ntvm_trace_env *env,
+                            struct ntvm_trace_stmt *s);
+
 /* Writes the finding (finding.c). */
 void fuzz_write_finding(const fuzz_run *run, const char *why, bool at_valid, uint64_t at);
 

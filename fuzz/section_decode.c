@@ -19,15 +19,21 @@
 #define SCN_W 0x80000000u
 #define SEC_NO_CHANGE 0x00400000u
 
+/* The images of the reference traces (section-*.trace in reference/), so that
+ * the encoder expresses them exactly, and two shapes they lack. */
 const char *const fuzz_pe_table[FUZZ_PE_TABLE] = {
-	"text:rx:0x1000",
-	"text:rx:0x1800,data:rw:0x2000,rdata:r:0x800",
-	"base=0x100000400000;text:rx:0x1000",
-	"text:rx:0x1000,bss:rw:0x3000:0",
-	"align=0x10000;text:rx:0x1000,data:rw:0x1000",
-	"text:rwx:0x1000,shared:rws:0x1000,none:-:0x1000",
+	"base=0x100000100000;text:rx:0x1800,data:rw:0x2000:0x200,rdata:r:0x800,bss:rw:0x1000:0",
+	"base=0x100000200000;text:rx:0x1000,data:rw:0x1000",
+	"base=0x100000200000;align=0x10000;falign=0x1000;text:rx:0x1000,data:rw:0x18000:0x1000",
+	"base=0x100000400000;dll=1;sh:rws:0x1000,ro:r:0x1000,none:-:0x1000,x:x:0x1000,wx:rwx:0x1000",
+	"base=0x100000500000;t:rx:0x1000",
+	"base=0x100000600000;machine=0x14c;t:rx:0x1000",
+	"base=0x100000100000;text:rx:0x1000,data:rw:0x2000:0x200,wx:rwx:0x1000",
+	"base=0x100000a00000;text:rx:0x1000,data:rw:0x1000",
+	"base=0x100000c00000;align=0x10000;falign=0x1000;text:rx:0x1000,sh:rws:0x1000",
+	"base=0x100000e00000;align=0x200;text:rx:0x300,data:rw:0x200:0x0",
 	"align=0x200;falign=0x200;text:rx:0x400,data:rw:0x200",
-	"base=0x10000;text:rx:0x1000",
+	"text:rx:0x1000,bss:rw:0x3000:0",
 };
 
 int fuzz_pe_table_index(const char *desc)

@@ -61,7 +61,7 @@ typedef struct fuzz_map_args {
 } fuzz_map_args;
 
 /* PE descriptions the encoder can name exactly (fuzz_pe_table_index). */
-#define FUZZ_PE_TABLE 8
+#define FUZZ_PE_TABLE 12
 extern const char *const fuzz_pe_table[FUZZ_PE_TABLE];
 /* Index of a description in the table (canonical text), or -1. */
 int fuzz_pe_table_index(const char *desc);

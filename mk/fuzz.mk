@@ -17,6 +17,7 @@ fuzz-corpus: build
 	@build/bin/ntvm-trace-to-input build/fuzz-corpus-tmp reference/scripts/*.trace
 	@for f in build/fuzz-corpus-tmp/*.bin; do \
 		n=$$(basename $$f .bin); \
-		{ printf '\001'; tail -c +2 $$f; } > corpus/nt_ops/reference/$$n.wine.bin; \
+		h=$$(( $$(od -An -tu1 -N1 $$f) | 1 )); \
+		{ printf "\\$$(printf %o $$h)"; tail -c +2 $$f; } > corpus/nt_ops/reference/$$n.wine.bin; \
 	done
 	@echo "corpus/nt_ops/reference: $$(ls corpus/nt_ops/reference | wc -l) inputs"
