@@ -54,6 +54,8 @@ static ntvm_perm effective(const model *m, ntvm_perm perm)
 {
 	if (perm & NTVM_PERM_GUARD)
 		return NTVM_PERM_NONE;
+	if (perm & NTVM_PERM_WRITECOPY) /* mapped without write: the first write copies */
+		perm &= (ntvm_perm)~NTVM_PERM_WRITE;
 	perm &= NTVM_PERM_ACCESS_MASK;
 	if (!m->dep_enabled && (perm & NTVM_PERM_READ))
 		perm |= NTVM_PERM_EXEC;

@@ -7,7 +7,10 @@
  * uc_mem_unmap (unicorn splits map_ptr regions without copying), then the
  * host pages go back to the system.  read/write: uc_mem_read/uc_mem_write,
  * which ignore protection (the host's view) and keep unicorn's translated
- * code coherent.  MMIO: uc_mmio_map with adapters that call the manager's
+ * code coherent.  map_shared (section views): the manager's host pages are
+ * mapped the same way but marked borrowed, so that unmapping never gives
+ * them back; two views of one section are two unicorn regions over the
+ * same host bytes.  MMIO: uc_mmio_map with adapters that call the manager's
  * callbacks with absolute addresses.  The effective permission maps to
  * UC_PROT_*; execute-only becomes read+execute, as on x86 and in
  * ntvm_nt_access.
@@ -32,16 +35,13 @@ static uint32_t uc_prot_of(ntvm_perm effective)
 	return prot;
 }
 
-static int ucb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
+/* Map [address, address + size) onto host, merged with mergeable neighbours. */
+static bool map_host(struct ucb *b, uint64_t address, uint64_t size, ntvm_perm effective, uint8_t *host,
+                     bool borrowed)
 {
-	struct ucb *b = ctx;
-	void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (host == MAP_FAILED)
-		return -1;
 	struct ucb_region pieces[3];
 	size_t n = 0, first = ucb_first_after(b, address), n_old = 0;
-	struct ucb_region fresh = { address, size, host, uc_prot_of(effective), NULL };
+	struct ucb_region fresh = { address, size, host, uc_prot_of(effective), NULL, borrowed };
 	if (first > 0 && ucb_mergeable(&b->regs[first - 1], &fresh)) {
 		pieces[n++] = b->regs[--first];
 		n_old++;
@@ -52,11 +52,25 @@ static int ucb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effecti
 		n_old++;
 	}
 	n = ucb_merge(pieces, n);
-	if (!ucb_replace(b, first, n_old, pieces, n)) {
+	return ucb_replace(b, first, n_old, pieces, n);
+}
+
+static int ucb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective)
+{
+	void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (host == MAP_FAILED)
+		return -1;
+	if (!map_host(ctx, address, size, effective, host, false)) {
 		munmap(host, size);
 		return -1;
 	}
 	return 0;
+}
+
+static int ucb_map_shared(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective, void *host)
+{
+	return map_host(ctx, address, size, effective, host, true) ? 0 : -1;
 }
 
 /* Give back the host pages (or MMIO record) of the part of r inside
@@ -65,10 +79,12 @@ static void release_part(const struct ucb_region *r, uint64_t address, uint64_t 
 {
 	uint64_t lo = r->start > address ? r->start : address;
 	uint64_t hi = r->start + r->size < end ? r->start + r->size : end;
-	if (r->host != NULL)
-		munmap(r->host + (lo - r->start), hi - lo);
-	else
+	if (r->host != NULL) {
+		if (!r->borrowed)
+			munmap(r->host + (lo - r->start), hi - lo);
+	} else {
 		free(r->mmio);
+	}
 }
 
 static void ucb_unmap(void *ctx, uint64_t address, uint64_t size)
@@ -85,11 +101,11 @@ static void ucb_unmap(void *ctx, uint64_t address, uint64_t size)
 	const struct ucb_region *lo = &b->regs[first], *hi = &b->regs[last - 1];
 	if (lo->start < address)
 		keep[n++] = (struct ucb_region){ lo->start, address - lo->start, lo->host, lo->prot,
-			                         lo->mmio };
+			                         lo->mmio, lo->borrowed };
 	if (hi->start + hi->size > end)
 		keep[n++] = (struct ucb_region){ end, hi->start + hi->size - end,
 			                         hi->host ? hi->host + (end - hi->start) : NULL,
-			                         hi->prot, hi->mmio };
+			                         hi->prot, hi->mmio, hi->borrowed };
 	(void)uc_ctl_remove_cache(b->uc, address, end);
 	(void)uc_mem_unmap(b->uc, address, size);
 	for (size_t i = first; i < last; i++)
@@ -125,11 +141,11 @@ static size_t cut(const struct ucb_region *r, uint64_t address, uint64_t end, ui
 		return n;
 	}
 	if (r->start < lo)
-		pieces[n++] = (struct ucb_region){ r->start, lo - r->start, r->host, r->prot, NULL };
-	pieces[n++] = (struct ucb_region){ lo, hi - lo, r->host + (lo - r->start), prot, NULL };
+		pieces[n++] = (struct ucb_region){ r->start, lo - r->start, r->host, r->prot, NULL, r->borrowed };
+	pieces[n++] = (struct ucb_region){ lo, hi - lo, r->host + (lo - r->start), prot, NULL, r->borrowed };
 	if (hi < r_end)
 		pieces[n++] = (struct ucb_region){ hi, r_end - hi, r->host + (hi - r->start), r->prot,
-			                           NULL };
+			                           NULL, r->borrowed };
 	return n;
 }
 
@@ -211,7 +227,7 @@ static int ucb_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_re
 		free(m);
 		return -1;
 	}
-	struct ucb_region r = { address, size, NULL, UC_PROT_READ | UC_PROT_WRITE, m };
+	struct ucb_region r = { address, size, NULL, UC_PROT_READ | UC_PROT_WRITE, m, false };
 	ucb_splice(b, ucb_first_after(b, address), 0, &r, 1);
 	return 0;
 }
@@ -238,7 +254,8 @@ bool ntvm_unicorn_backend_init(ntvm_backend *out, uc_engine *uc, size_t max_regi
 	}
 	*out = (ntvm_backend){ .ctx = b, .map = ucb_map, .unmap = ucb_unmap,
 		               .protect = ucb_protect, .read = ucb_read, .write = ucb_write,
-		               .map_mmio = ucb_map_mmio, .destroy = ucb_destroy };
+		               .map_mmio = ucb_map_mmio, .destroy = ucb_destroy,
+		               .map_shared = ucb_map_shared };
 	return true;
 }
 

@@ -65,8 +65,10 @@ uint32_t ntvm_unicorn_access_of_error(uc_err err);
  * manager's state, exactly as ntvm_nt_access computes it: the first faulting
  * page decides; STATUS_GUARD_PAGE_VIOLATION clears the guard on that page
  * (so the retried access proceeds); *fault_address (if non-NULL) is the
- * first faulting byte.  STATUS_SUCCESS when the manager allows the access.
- * Nothing is read or written.
+ * first faulting byte.  STATUS_SUCCESS when the manager allows the access;
+ * for a write to a WRITECOPY page of a view the page is copied first (as
+ * ntvm_nt_access does), so that the retried store proceeds.  No other
+ * byte is read or written.
  */
 ntvm_ntstatus ntvm_unicorn_fault_status(ntvm *vm, uint32_t access, uint64_t address, size_t size,
                                         uint64_t *fault_address);

@@ -7,7 +7,10 @@
  * manager's business: the status is computed from the manager's state page
  * by page, with the same rules as ntvm_nt_access (core/src/nt_access.c), and
  * a guard fault clears the guard through ntvm_clear_guard, which re-protects
- * the page in unicorn so that the retried instruction proceeds.
+ * the page in unicorn so that the retried instruction proceeds.  WRITECOPY
+ * pages are mapped without write access: a store to one faults, and the
+ * copy-on-write ntvm_nt_access would make is made here (the page becomes
+ * the view's own, read-write), so that the retried store proceeds.
  */
 #include "ntvm_unicorn.h"
 
@@ -70,6 +73,17 @@ static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access)
 	return ok ? NTVM_STATUS_SUCCESS : NTVM_STATUS_ACCESS_VIOLATION;
 }
 
+/* A store to a WRITECOPY page: make the copy now, through ntvm_nt_access
+ * writing back the byte that is there (public API only). */
+static void copy_on_write(ntvm *vm, uint64_t at)
+{
+	ntvm_region_info info;
+	uint8_t byte;
+	if (ntvm_region_info_at(vm, at, &info) == NTVM_OK && (info.perm & NTVM_PERM_WRITECOPY) &&
+	    ntvm_read(vm, at, &byte, 1, NULL) == NTVM_OK)
+		(void)ntvm_nt_access(vm, at, &byte, 1, NTVM_ACCESS_WRITE, NULL);
+}
+
 ntvm_ntstatus ntvm_unicorn_fault_status(ntvm *vm, uint32_t access, uint64_t address, size_t size,
                                         uint64_t *fault_address)
 {
@@ -86,6 +100,8 @@ ntvm_ntstatus ntvm_unicorn_fault_status(ntvm *vm, uint32_t access, uint64_t addr
 				*fault_address = at;
 			return st;
 		}
+		if (access == NTVM_ACCESS_WRITE)
+			copy_on_write(vm, at);
 		uint64_t next = (at | (NTVM_PAGE_SIZE - 1)) + 1;
 		if (next == 0 || next > last)
 			return NTVM_STATUS_SUCCESS;

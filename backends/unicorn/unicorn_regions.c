@@ -32,7 +32,7 @@ size_t ucb_first_after(const struct ucb *b, uint64_t address)
 bool ucb_mergeable(const struct ucb_region *a, const struct ucb_region *b)
 {
 	return a->host != NULL && b->host != NULL && a->start + a->size == b->start &&
-	       a->host + a->size == b->host && a->prot == b->prot;
+	       a->host + a->size == b->host && a->prot == b->prot && a->borrowed == b->borrowed;
 }
 
 size_t ucb_merge(struct ucb_region *pieces, size_t n)

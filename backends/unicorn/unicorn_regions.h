@@ -29,6 +29,7 @@ struct ucb_region {
 	uint8_t *host;         /* committed memory; NULL for MMIO */
 	uint32_t prot;         /* UC_PROT_* */
 	struct ucb_mmio *mmio; /* MMIO only */
+	bool borrowed;         /* host is a section's memory (map_shared): never freed here */
 };
 
 struct ucb {
@@ -43,7 +44,8 @@ struct ucb {
 size_t ucb_first_after(const struct ucb *b, uint64_t address);
 
 /* True when a and b can be one unicorn region: adjacent in guest and host
- * memory, both committed memory, same protection. */
+ * memory, both committed memory, same protection, both owned or both
+ * borrowed. */
 bool ucb_mergeable(const struct ucb_region *a, const struct ucb_region *b);
 
 /* Merge mergeable neighbours of pieces[0..n) in place; returns the new n. */

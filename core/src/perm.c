@@ -79,6 +79,9 @@ ntvm_perm ntvm__effective_perm(ntvm_perm perm, bool dep_enabled)
 	if (perm & NTVM_PERM_GUARD)
 		return NTVM_PERM_NONE;
 	ntvm_perm access = perm & NTVM_PERM_ACCESS_MASK;
+	/* copy-on-write: the first write must fault, so the copy can be made */
+	if (perm & NTVM_PERM_WRITECOPY)
+		access &= (ntvm_perm)~NTVM_PERM_WRITE;
 	if (!dep_enabled && (access & NTVM_PERM_READ))
 		access |= NTVM_PERM_EXEC;
 	return access;

@@ -120,7 +120,9 @@ typedef void (*ntvm_mmio_write_fn)(void *user, uint64_t address, const void *dat
 /*
  * In the spirit of sogen's memory_interface.  Every range is page aligned.
  * `effective` is the access the guest gets: PAGE_GUARD pages are passed as
- * NTVM_PERM_NONE, and with DEP off every readable page also gets EXEC.
+ * NTVM_PERM_NONE, WRITECOPY pages without WRITE (a CPU's first write must
+ * fault so that the page can be copied), and with DEP off every readable
+ * page also gets EXEC.
  * Only the access bits (NTVM_PERM_ACCESS_MASK) are ever passed.
  *
  * Contract:
