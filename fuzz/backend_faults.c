@@ -78,6 +78,24 @@ static void check_embedded(fuzz_run *run)
 	}
 }
 
+/* An MMIO range is an MMIO reservation of the model, and its callbacks
+ * reach the harness's device (a CPU emulator calls them so); returns its size. */
+static uint64_t check_mmio(fuzz_run *run, const fault_mmio *m)
+{
+	const model_resv *r = model_find_resv(&run->m, m->address);
+	uint8_t byte = 0;
+	if (!r || r->kind != NTVM_KIND_MMIO || r->base != m->address || r->length != m->size)
+		fuzz_fail(run, true, m->address, "backend MMIO range 0x%llx+0x%llx is not the model's",
+		          (unsigned long long)m->address, (unsigned long long)m->size);
+	uint64_t at = m->address + m->size / 2;
+	m->read(m->user, at, &byte, 1);
+	if (byte != fuzz_mmio_byte(at))
+		fuzz_fail(run, true, at, "MMIO read through the backend: 0x%x, device 0x%x", byte,
+		          fuzz_mmio_byte(at));
+	m->write(m->user, at, &byte, 1); /* the device drops writes */
+	return m->size;
+}
+
 /* The backend holds exactly the committed pages, with their effective permission. */
 static void check_backend(fuzz_run *run)
 {
@@ -89,9 +107,12 @@ static void check_backend(fuzz_run *run)
 	if (backend.violation)
 		fuzz_fail(run, false, 0, "backend contract breached: %s", backend.violation);
 	ntvm_get_stats(run->vm, &stats);
-	if (stats.committed_bytes != backend.count * 0x1000ull)
-		fuzz_fail(run, false, 0, "backend holds %zu pages, core reports 0x%llx committed bytes",
-		          backend.count, (unsigned long long)stats.committed_bytes);
+	uint64_t held = backend.count * 0x1000ull;
+	for (size_t i = 0; i < backend.mmio_count; i++)
+		held += check_mmio(run, &backend.mmio[i]);
+	if (stats.committed_bytes != held)
+		fuzz_fail(run, false, 0, "backend holds 0x%llx bytes, core reports 0x%llx committed bytes",
+		          (unsigned long long)held, (unsigned long long)stats.committed_bytes);
 	for (size_t i = 0; i < backend.count; i++) {
 		const fault_page *p = &backend.pages[i];
 		const model_resv *r = model_find_resv(&run->m, p->address);
@@ -156,9 +177,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ntvm__heap = saved_heap;
 	ntvm_destroy(run.vm);
 	run.vm = NULL;
-	if (backend.count) {
-		fprintf(stderr, "ntvm-fuzz backend_faults: %zu pages still mapped after destroy\n",
-		        backend.count);
+	if (backend.count || backend.mmio_count) {
+		fprintf(stderr, "ntvm-fuzz backend_faults: %zu pages, %zu MMIO ranges mapped after destroy\n",
+		        backend.count, backend.mmio_count);
 		abort();
 	}
 	model_fini(&run.m);

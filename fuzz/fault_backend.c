@@ -34,6 +34,24 @@ static size_t count_in(const fault_backend *fb, uint64_t address, uint64_t size)
 	return n;
 }
 
+/* The MMIO range [address, address+size) exactly, or -1. */
+static int mmio_index(const fault_backend *fb, uint64_t address, uint64_t size)
+{
+	for (size_t i = 0; i < fb->mmio_count; i++)
+		if (fb->mmio[i].address == address && fb->mmio[i].size == size)
+			return (int)i;
+	return -1;
+}
+
+/* Does [address, address+size) meet an MMIO range? */
+static bool meets_mmio(const fault_backend *fb, uint64_t address, uint64_t size)
+{
+	for (size_t i = 0; i < fb->mmio_count; i++)
+		if (fb->mmio[i].address < address + size && address < fb->mmio[i].address + fb->mmio[i].size)
+			return true;
+	return false;
+}
+
 static bool whole_range_mapped(fault_backend *fb, uint64_t address, uint64_t size)
 {
 	if (address % PAGE || size % PAGE || size == 0 || size / PAGE > FAULT_BACKEND_MAX_PAGES ||
@@ -49,7 +67,8 @@ static int fb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effectiv
 	fault_backend *fb = ctx;
 	if (effective & ~NTVM_PERM_ACCESS_MASK)
 		breach(fb, "map with modifier bits");
-	if (address % PAGE || size % PAGE || size == 0 || count_in(fb, address, size))
+	if (address % PAGE || size % PAGE || size == 0 || count_in(fb, address, size) ||
+	    meets_mmio(fb, address, size))
 		breach(fb, "map of mapped or misaligned pages");
 	if (inject(fb))
 		return 1;
@@ -72,6 +91,11 @@ static void fb_unmap(void *ctx, uint64_t address, uint64_t size)
 {
 	fault_backend *fb = ctx;
 	size_t n = 0;
+	int m = mmio_index(fb, address, size);
+	if (m >= 0) { /* the manager unmaps an MMIO range whole */
+		fb->mmio[m] = fb->mmio[--fb->mmio_count];
+		return;
+	}
 	whole_range_mapped(fb, address, size);
 	for (size_t i = 0; i < fb->count; i++) {
 		if (fb->pages[i].address >= address && fb->pages[i].address - address < size)
@@ -149,13 +173,21 @@ static int fb_write(void *ctx, uint64_t address, const void *data, size_t size)
 	return move(ctx, address, (uint8_t *)data, size, true);
 }
 
-/* This backend has no MMIO: it refuses, as any backend may refuse a map. */
+/* MMIO ranges are kept with their callbacks; beyond FAULT_BACKEND_MAX_MMIO
+ * the backend refuses, as any backend may refuse a map. */
 static int fb_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_read_fn read,
                        ntvm_mmio_write_fn write, void *user)
 {
 	fault_backend *fb = ctx;
-	fb->failed = true;
-	return 1;
+	if (address % PAGE || size % PAGE || size == 0 || count_in(fb, address, size) ||
+	    meets_mmio(fb, address, size))
+		breach(fb, "map_mmio of mapped or misaligned pages");
+	if (inject(fb) || fb->mmio_count == FAULT_BACKEND_MAX_MMIO) {
+		fb->failed = true;
+		return 1;
+	}
+	fb->mmio[fb->mmio_count++] = (fault_mmio){address, size, read, write, user};
+	return 0;
 }
 
 void fault_backend_init(fault_backend *fb, uint64_t fail_at)
@@ -163,6 +195,7 @@ void fault_backend_init(fault_backend *fb, uint64_t fail_at)
 	fb->iface = (ntvm_backend){fb, fb_map, fb_unmap, fb_protect, fb_read, fb_write,
 	                           fb_map_mmio, NULL, NULL};
 	fb->count = 0;
+	fb->mmio_count = 0;
 	fb->calls = 0;
 	fb->fail_at = fail_at;
 	fb->failed = false;
@@ -174,4 +207,5 @@ void fault_backend_fini(fault_backend *fb)
 	for (size_t i = 0; i < fb->count; i++)
 		free(fb->pages[i].bytes);
 	fb->count = 0;
+	fb->mmio_count = 0;
 }

@@ -3,8 +3,9 @@
  * target: it fails the Nth fallible call on request, refuses to hold more
  * than FAULT_BACKEND_MAX_PAGES pages (so huge commits fail cleanly too),
  * never fails a protect that restores the permission pages had just before
- * (the contract lets the manager rely on that to undo), refuses MMIO,
- * and records the first breach of the backend contract in ntvm.h (mapping
+ * (the contract lets the manager rely on that to undo), keeps up to
+ * FAULT_BACKEND_MAX_MMIO MMIO ranges with the callbacks it was given (the
+ * target calls them, as a CPU emulator would), and records the first breach of the backend contract in ntvm.h (mapping
  * a mapped page, unmapping or touching an unmapped one, passing
  * modifier bits).
  */
@@ -18,6 +19,7 @@
 #include <ntvm/ntvm.h>
 
 #define FAULT_BACKEND_MAX_PAGES 256
+#define FAULT_BACKEND_MAX_MMIO 8
 
 typedef struct fault_page {
 	uint64_t address;
@@ -26,10 +28,19 @@ typedef struct fault_page {
 	uint8_t *bytes;
 } fault_page;
 
+typedef struct fault_mmio {
+	uint64_t address, size;
+	ntvm_mmio_read_fn read;
+	ntvm_mmio_write_fn write;
+	void *user;
+} fault_mmio;
+
 typedef struct fault_backend {
 	ntvm_backend iface;
 	fault_page pages[FAULT_BACKEND_MAX_PAGES];
 	size_t count;
+	fault_mmio mmio[FAULT_BACKEND_MAX_MMIO];
+	size_t mmio_count;
 	uint64_t calls;        /* fallible calls so far */
 	uint64_t fail_at;      /* the fallible call to fail (1-based); 0: none */
 	bool failed;           /* a call failed since the flag was last cleared */
