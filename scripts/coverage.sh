@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 build=${COVERAGE_BUILD:-$root/build/coverage}
 profiles=$build/profiles
-targets="core_ops nt_ops snapshot trace_parse backend_faults"
+# every target fuzz/CMakeLists.txt declares (as fuzz/oss_fuzz_build.sh reads them)
+targets=$(sed -n 's/^set(NTVM_FUZZ_TARGETS \([^"]*\).*/\1/p' fuzz/CMakeLists.txt)
 
 say() { printf '== coverage: %s\n' "$*"; }
 
