@@ -192,6 +192,10 @@ const model_page *model_peek_page(const model *m, uint64_t page);
 model_page *model_content_page(model *m, uint64_t page, bool create);
 /* Sections (model_section.c). */
 model_section *model_section_by_handle(const model *m, ntvm_handle handle);
+/* The status for a handle that names no section: the process and thread
+ * pseudo-handles (-1, -2) are objects of another type (Windows's
+ * ObReferenceObjectByHandle; Wine recorded), anything else no handle. */
+ntvm_ntstatus model_section_bad_handle(ntvm_handle handle);
 model_section *model_section_by_id(const model *m, uint64_t id);
 model_page *model_section_page(model_section *s, uint64_t offset, bool create);
 /* Is the section's page at offset committed?  Commit [lo, hi) (false: no memory). */

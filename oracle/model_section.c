@@ -85,6 +85,11 @@ model_section *model_section_by_handle(const model *m, ntvm_handle handle)
 	return NULL;
 }
 
+ntvm_ntstatus model_section_bad_handle(ntvm_handle handle)
+{
+	return handle >= (ntvm_handle)-2 ? NTVM_STATUS_OBJECT_TYPE_MISMATCH : NTVM_STATUS_INVALID_HANDLE;
+}
+
 model_section *model_section_by_id(const model *m, uint64_t id)
 {
 	for (size_t i = 0; i < m->section_count; i++)
@@ -334,7 +339,7 @@ ntvm_ntstatus model_nt_extend_section(model *m, ntvm_handle section, uint64_t *n
 {
 	model_section *s = model_section_by_handle(m, section);
 	if (!s)
-		return NTVM_STATUS_INVALID_HANDLE;
+		return model_section_bad_handle(section);
 	if (!(s->access & NTVM_SECTION_EXTEND_SIZE))
 		return NTVM_STATUS_ACCESS_DENIED;
 	if (s->image || s->file)

@@ -107,7 +107,7 @@ static ntvm_ntstatus check_section(map_call *c, ntvm_handle handle)
 {
 	uint32_t need = needed_access(c->protect);
 	if (!(c->s = model_section_by_handle(c->m, handle)))
-		return NTVM_STATUS_INVALID_HANDLE;
+		return model_section_bad_handle(handle);
 	if ((c->s->access & need) != need)
 		return NTVM_STATUS_ACCESS_DENIED;
 	if (!c->s->image && !model_view_protection_ok(c->s->protect, c->protect))

@@ -39,4 +39,9 @@ ntvm_ntstatus nt_section_view_protect(const ntvm *vm, uint64_t address, uint32_t
 ntvm_ntstatus nt_section_commit_in_view(ntvm *vm, const ntvm_reservation *res, uint64_t base,
                                         uint64_t size, uint32_t protect);
 
+/* The section handle's table entry in *out (STATUS_SUCCESS), or NULL and
+ * STATUS_OBJECT_TYPE_MISMATCH for the process and thread pseudo-handles,
+ * STATUS_INVALID_HANDLE for any other value. */
+ntvm_ntstatus nt_section_handle(const ntvm *vm, ntvm_handle handle, struct ntvm__handle **out);
+
 #endif /* NTVM_NT_SECTION_H */

@@ -25,9 +25,10 @@ ntvm_ntstatus ntvm_nt_extend_section(ntvm *vm, ntvm_handle section, uint64_t *ne
 {
 	if (vm == NULL || new_size == NULL)
 		return NTVM_STATUS_ACCESS_VIOLATION;
-	struct ntvm__handle *h = ntvm__handle_get(vm, section);
-	if (h == NULL)
-		return NTVM_STATUS_INVALID_HANDLE;
+	struct ntvm__handle *h;
+	ntvm_ntstatus st = nt_section_handle(vm, section, &h);
+	if (st != NTVM_STATUS_SUCCESS)
+		return st;
 	if (!(h->access & NTVM_SECTION_EXTEND_SIZE))
 		return NTVM_STATUS_ACCESS_DENIED;
 	struct ntvm__section *s = h->section;
