@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "invariants_internal.h"
 #include "manager.h"
 
 struct check {
@@ -275,5 +276,5 @@ bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t 
 		REQUIRE(&c, ntvm__backend_mem_buffer_count(c.mem) <= mapped,
 		        "backend holds more page buffers than mapped pages");
 	}
-	return true;
+	return ntvm__inv_check_sections(vm, c.mem, why, why_len);
 }

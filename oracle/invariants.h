@@ -30,7 +30,15 @@
  *  - region queries (plain and detailed): runs maximal, never crossing an
  *    allocation, consistent with the page state;
  *  - with the embedded backend: mapped pages are exactly the committed ones,
- *    each with its effective permission.
+ *    each with its effective permission;
+ *  - sections (invariants_sections.c): each section's reference count equals
+ *    its handles plus its views, storage covers its size; view records are
+ *    sorted, each is a reservation of the kind its section calls for, inside
+ *    the section's storage; a view's committed pages are committed in the
+ *    section (and, in the Windows profile, the section's committed pages in
+ *    every view); with the embedded backend every committed page of a view
+ *    is backed by the section's host page, or by a copy of its own once a
+ *    copy-on-write made it private.
  */
 bool ntvm_check_invariants(const ntvm *vm, char *why, size_t why_len);
 

@@ -307,6 +307,19 @@ uint64_t ntvm__backend_mem_buffer_count(void *ctx)
 	return m->used;
 }
 
+const uint8_t *ntvm__backend_mem_page_buffer(void *ctx, uint64_t address, bool *borrowed)
+{
+	const struct mem *m = ctx;
+	*borrowed = false;
+	if (m->used == 0)
+		return NULL;
+	size_t i = find_slot(m, address >> NTVM__PAGE_SHIFT);
+	if (m->keys[i] == 0)
+		return NULL;
+	*borrowed = ((uintptr_t)m->pages[i] & BORROWED) != 0;
+	return untag(m->pages[i]);
+}
+
 int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_perm *effective,
                                bool *is_mmio)
 {

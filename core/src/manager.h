@@ -6,9 +6,10 @@
  * carries the tree's find-free augmentation (the free gap just before it and
  * the largest such gap in its subtree, both in 64 KiB granules) and its page
  * state in compact form:
- *   committed: ALL_RESERVED / ALL_COMMITTED with no storage, or MIXED with a
- *              heap block { committed page count, bitmap of NTVM_BITMAP_WORDS
- *              (pages) words };
+ *   committed: ALL_RESERVED / ALL_COMMITTED with no storage, or MIXED with
+ *              the bitmap in the node itself (`small_map`, count by popcount)
+ *              for reservations of at most 64 pages, else with a heap block
+ *              { committed page count, bitmap of NTVM_BITMAP_WORDS(pages) words };
  *   protection: two bytes, `perm` for every committed page and `hidden` for
  *              every reserved one, or (once pages differ) a heap array of one
  *              ntvm_perm per page.  A reserved page's protection is the one
@@ -17,7 +18,8 @@
  *              ntvm_region_info_at_detailed (Wine 8.0 splits reserved runs
  *              where it changes).
  * The node is 64 bytes (checked below), so a uniform reservation costs 64
- * bytes and a worst-case one 64 + pages/8 + 8 + pages bytes.
+ * bytes and a worst-case one 64 + pages/8 + 8 + pages bytes (64 + pages
+ * bytes up to 64 pages).
  */
 #ifndef NTVM_MANAGER_H
 #define NTVM_MANAGER_H
@@ -45,7 +47,10 @@ struct ntvm__res {
 	struct ntvm__res *left, *right;
 	uint64_t base;
 	uint64_t size;
-	uint64_t *bits; /* MIXED only: bits[0] = committed pages, bits + 1 = bitmap */
+	union {
+		uint64_t *bits;     /* MIXED, > NTVM__INLINE_PAGES pages: bits[0] = committed pages, bits + 1 = bitmap */
+		uint64_t small_map; /* MIXED, <= NTVM__INLINE_PAGES pages: the bitmap itself */
+	};                          /* all zero unless MIXED */
 	union {
 		uint8_t *perms;           /* NULL: every committed page has `perm` */
 		struct ntvm__mmio *mmio;  /* kind == NTVM_KIND_MMIO */
@@ -80,6 +85,9 @@ struct ntvm {
 /* Freed reservation nodes kept for the next reservation (a reserve/release
  * cycle then calls no allocator for its node); not in metadata_bytes. */
 #define NTVM__SPARE_NODES 64
+
+/* Reservations of at most this many pages keep a MIXED bitmap in the node. */
+#define NTVM__INLINE_PAGES 64
 
 #define NTVM__PAGE_SHIFT 12
 #define NTVM__GRANULE_SHIFT 16
@@ -149,10 +157,20 @@ uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint
 uint64_t ntvm__res_eff_run_end(const ntvm *vm, const struct ntvm__res *r, uint64_t page,
                                uint64_t end);
 size_t ntvm__res_meta_bytes(const struct ntvm__res *r);
+/* Is r's MIXED bitmap the node's small_map (r has at most 64 pages)? */
+static inline bool ntvm__res_bits_inline(const struct ntvm__res *r)
+{
+	return ntvm__res_pages(r) <= NTVM__INLINE_PAGES;
+}
+/* r's committed-page bitmap (r is MIXED). */
+uint64_t *ntvm__res_bitmap(struct ntvm__res *r);
+/* Free r's bitmap block if it has one; leaves the field zero. */
+void ntvm__res_bits_free(struct ntvm__res *r);
 
 /* A prepared page state: storage allocated before anything changes. */
 struct ntvm__shape {
 	uint64_t *bits;
+	uint64_t small_map; /* shape_for_slice of at most 64 pages: the slice's bitmap */
 	uint8_t *perms;
 	uint8_t state;
 	uint8_t perm;
@@ -213,6 +231,9 @@ bool ntvm__backend_mem_is_mapped(void *ctx, uint64_t address, ntvm_perm *effecti
  * permission and MMIO flag (returned), 2 partly or unevenly. */
 int ntvm__backend_mem_coverage(void *ctx, uint64_t start, uint64_t end, ntvm_perm *effective,
                                bool *is_mmio);
+/* The buffer behind the page holding address (NULL: none yet) and whether
+ * it is a section's page (mapped shared, never freed by the backend). */
+const uint8_t *ntvm__backend_mem_page_buffer(void *ctx, uint64_t address, bool *borrowed);
 /* Number of mapped pages and number of page buffers held. */
 uint64_t ntvm__backend_mem_mapped_pages(void *ctx);
 uint64_t ntvm__backend_mem_buffer_count(void *ctx);
