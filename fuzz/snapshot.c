@@ -9,6 +9,10 @@
  *     is serialized, restored into a fresh manager (page contents included),
  *     compared with the model and re-serialized identically; the metadata-only
  *     form is restored into the same manager and must change nothing.
+ *     Bits 2-7 (N, 0: none) first run each of those serialize and
+ *     deserialize calls with the N-th host allocation of the core failing
+ *     (ntvm__heap, core/src/heap.c): the call must then fail with
+ *     NTVM_E_NO_MEMORY (or NTVM_E_BACKEND) and change nothing.
  * Bit 1 is the is_snapshot flag of mode 0.
  */
 #include <stdio.h>
@@ -16,6 +20,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "manager.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,6 +35,75 @@ static void check(bool ok, const char *what)
 static bool same_buffer(const ntvm_buffer *a, const ntvm_buffer *b)
 {
 	return a->size == b->size && memcmp(a->data, b->data, a->size) == 0;
+}
+
+/* The core's host allocations while a failure is armed: the heap_fail_at-th fails. */
+static uint64_t heap_calls, heap_fail_at;
+
+static bool heap_fail_now(void)
+{
+	return heap_fail_at != 0 && ++heap_calls == heap_fail_at;
+}
+
+static void *heap_malloc(size_t n) { return heap_fail_now() ? NULL : malloc(n); }
+static void *heap_calloc(size_t n, size_t size) { return heap_fail_now() ? NULL : calloc(n, size); }
+static void *heap_realloc(void *p, size_t n) { return heap_fail_now() ? NULL : realloc(p, n); }
+
+static void heap_arm(uint64_t n)
+{
+	heap_calls = 0;
+	heap_fail_at = n;
+	ntvm__heap = (struct ntvm__heap_hooks){heap_malloc, heap_calloc, heap_realloc};
+}
+
+static void heap_disarm(void)
+{
+	heap_fail_at = 0;
+	ntvm__heap = (struct ntvm__heap_hooks){malloc, calloc, realloc};
+}
+
+/* vm's serialization equals want and its layout version is unmoved. */
+static void check_unchanged(ntvm *vm, const ntvm_buffer *want, uint64_t version, const char *what)
+{
+	ntvm_buffer now = {0};
+	check(ntvm_serialize(vm, false, &now) == NTVM_OK, "serialize failed");
+	check(same_buffer(want, &now), what);
+	check(ntvm_layout_version(vm) == version, what);
+	ntvm_buffer_free(&now);
+}
+
+/* Serialize and restore with the n-th host allocation failing: either the
+ * call still succeeds (it needed fewer), or it fails cleanly. */
+static void failing_calls(ntvm *vm, const ntvm_buffer *full, const ntvm_buffer *meta, uint64_t n)
+{
+	ntvm_buffer out = {0}, empty = {0};
+	ntvm *fresh = ntvm_create(NULL);
+	check(fresh != NULL, "create failed");
+	check(ntvm_serialize(fresh, false, &empty) == NTVM_OK, "serialize failed");
+	heap_arm(n);
+	ntvm_status st = ntvm_serialize(vm, false, &out);
+	heap_disarm();
+	check(st == NTVM_OK || st == NTVM_E_NO_MEMORY, "serialize failed with an unexpected status");
+	check(st != NTVM_OK || same_buffer(&out, full), "serialize differs under allocation failures");
+	uint64_t version = ntvm_layout_version(fresh);
+	heap_arm(n);
+	st = ntvm_deserialize(fresh, full->data, full->size, false, NULL);
+	heap_disarm();
+	check(st == NTVM_OK || st == NTVM_E_NO_MEMORY || st == NTVM_E_BACKEND,
+	      "deserialize failed with an unexpected status");
+	if (st != NTVM_OK)
+		check_unchanged(fresh, &empty, version, "a failed restore changed the state");
+	version = ntvm_layout_version(vm);
+	heap_arm(n);
+	st = ntvm_deserialize(vm, meta->data, meta->size, true, NULL);
+	heap_disarm();
+	check(st == NTVM_OK || st == NTVM_E_NO_MEMORY || st == NTVM_E_BACKEND,
+	      "deserialize (snapshot) failed with an unexpected status");
+	if (st != NTVM_OK)
+		check_unchanged(vm, full, version, "a failed snapshot restore changed the state");
+	ntvm_buffer_free(&out);
+	ntvm_buffer_free(&empty);
+	ntvm_destroy(fresh);
 }
 
 /* A manager with a reservation, some committed pages, a guard page and data. */
@@ -100,7 +174,7 @@ static void check_contents(fuzz_run *run, ntvm *restored)
 	}
 }
 
-static void round_trip(const uint8_t *data, size_t size)
+static void round_trip(const uint8_t *data, size_t size, uint64_t fail_at)
 {
 	static fuzz_run run;
 	ntvm_buffer full = {0}, meta = {0}, again = {0};
@@ -111,6 +185,8 @@ static void round_trip(const uint8_t *data, size_t size)
 		fuzz_exec_core_op(&run, &run.prog.ops[i]);
 	check(ntvm_serialize(run.vm, false, &full) == NTVM_OK, "serialize failed");
 	check(ntvm_serialize(run.vm, true, &meta) == NTVM_OK, "serialize (snapshot) failed");
+	if (fail_at)
+		failing_calls(run.vm, &full, &meta, fail_at);
 
 	ntvm *fresh = ntvm_create(NULL), *old = run.vm;
 	check(fresh != NULL, "create failed");
@@ -141,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	if (data[0] & 1)
-		round_trip(data + 1, size - 1);
+		round_trip(data + 1, size - 1, data[0] >> 2);
 	else
 		arbitrary_bytes(data + 1, size - 1, (data[0] & 2) != 0);
 	return 0;
