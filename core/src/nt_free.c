@@ -40,7 +40,7 @@ static ntvm_ntstatus check_range(free_req *r)
 	if (!nt_range_in_allocation(r->vm, r->base, r->size, NULL))
 		return nt_profile_result(r->vm, NT_SIT_FREE_PAST_ALLOCATION);
 	if (r->res.kind != NTVM_KIND_PRIVATE)
-		return NTVM_STATUS_UNABLE_TO_DELETE_SECTION;
+		return nt_profile_result(r->vm, NT_SIT_FREE_VIEW);
 	if (r->size == 0 && r->base != r->res.base)
 		return NTVM_STATUS_FREE_VM_NOT_AT_BASE;
 	if (r->type == NTVM_MEM_RELEASE && r->size != 0)

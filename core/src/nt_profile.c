@@ -206,12 +206,14 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  OK, ALT,
 	  "the pages show committed in every view (with each view's AllocationProtect): they are "
 	  "committed in the section",
-	  "the pages stay reserved in the other views until committed through them (views mapped "
-	  "later show them committed); the contents are shared either way",
+	  "ntvm keeps them reserved in the other views (views mapped later show them committed). "
+	  "Wine 8.0 is not consistent here: the recording section-reserve shows a view mapped "
+	  "earlier keeping a page reserved after a commit of the whole other view, the sections "
+	  "probe shows such a view seeing pages committed through a fresh view",
 	  "Windows: WRK MiMapViewOfDataSection, Win10 MiCommitPagefileBackedSection (the commit "
-	  "goes to the section's prototype PTEs that every view maps); Wine: unix/virtual.c "
-	  "NtAllocateVirtualMemory (per-view page flags, add_mapping_committed_range read only by "
-	  "later maps); not probed" },
+	  "goes to the section's prototype PTEs that every view maps); Wine: recording "
+	  "reference/recordings/section-reserve.trace, tests/nt/wine-probe/results-sections.txt "
+	  "(B1), unix/virtual.c get_committed_size (asks the server's committed ranges)" },
 	{ ROW(VIEW_PROTECT_INCOMPATIBLE),
 	  "NtProtectVirtualMemory (or a commit) in a view with a protection its view protection does "
 	  "not allow (e.g. PAGE_READWRITE in a view mapped PAGE_READONLY)",
@@ -221,6 +223,112 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "Windows: WRK MmCompatibleProtectionMask, Win10 MiProtectVirtualMemory / "
 	  "MiCommitPagefileBackedSection (0xC000004E); Wine: unix/virtual.c set_protection; not "
 	  "probed" },
+	{ ROW(SECTION_CREATE_BAD_TYPE),
+	  "NtCreateSection attributes without SEC_COMMIT, SEC_RESERVE or SEC_IMAGE, SEC_COMMIT with "
+	  "SEC_RESERVE, or SEC_IMAGE with COMMIT/RESERVE/LARGE_PAGES/NOCACHE/NO_CHANGE",
+	  NTVM_STATUS_INVALID_PARAMETER_6, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_INVALID_PARAMETER_6",
+	  "STATUS_INVALID_PARAMETER",
+	  "Windows: ReactOS NtCreateSection; Wine: probe: tests/nt/wine-probe/sections.c under Wine "
+	  "8.0 (results-sections.txt) (0 and COMMIT|RESERVE; the SEC_IMAGE mixes not probed)" },
+	{ ROW(SECTION_CREATE_UNKNOWN_BITS),
+	  "NtCreateSection attributes with bits outside SEC_COMMIT, SEC_RESERVE, SEC_IMAGE, "
+	  "SEC_NOCACHE, SEC_LARGE_PAGES, SEC_BASED, SEC_NO_CHANGE",
+	  NTVM_STATUS_INVALID_PARAMETER_6, ALT,
+	  "STATUS_INVALID_PARAMETER_6",
+	  "accepted: the unknown bits are dropped",
+	  "Windows: ReactOS NtCreateSection; Wine: probe: tests/nt/wine-probe/sections.c under Wine "
+	  "8.0 (results-sections.txt) (SEC_COMMIT|1 succeeds)" },
+	{ ROW(SECTION_CREATE_ZERO_SIZE),
+	  "NtCreateSection of a page-file-backed section with *maximum_size 0 (or no maximum_size)",
+	  NTVM_STATUS_INVALID_PARAMETER_4, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_INVALID_PARAMETER_4",
+	  "STATUS_INVALID_PARAMETER",
+	  "Windows: WRK MiCreatePagingFileMap (as modelled by ReactOS); Wine: probe: "
+	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt) (size 0)" },
+	{ ROW(SECTION_CREATE_PROTECTION),
+	  "NtCreateSection with PAGE_NOACCESS, or a protection with PAGE_GUARD / PAGE_NOCACHE / "
+	  "PAGE_WRITECOMBINE",
+	  NTVM_STATUS_INVALID_PAGE_PROTECTION, ALT,
+	  "STATUS_INVALID_PAGE_PROTECTION",
+	  "accepted: the section keeps the base value (views of a GUARD section carry no guard)",
+	  "Windows: ReactOS NtCreateSection; Wine: probe: tests/nt/wine-probe/sections.c under Wine "
+	  "8.0 (results-sections.txt) (NOACCESS and READWRITE|GUARD succeed; a view of the GUARD "
+	  "section queries READWRITE)" },
+	{ ROW(MAP_BAD_INHERIT),
+	  "NtMapViewOfSection inherit disposition other than ViewShare (1) / ViewUnmap (2)",
+	  NTVM_STATUS_INVALID_PARAMETER_8, ALT,
+	  "STATUS_INVALID_PARAMETER_8",
+	  "accepted (ignored)",
+	  "Windows: WRK NtMapViewOfSection; Wine: probe: tests/nt/wine-probe/sections.c under Wine "
+	  "8.0 (results-sections.txt) (3 succeeds)" },
+	{ ROW(MAP_BAD_TYPE),
+	  "NtMapViewOfSection allocation type with bits outside MEM_TOP_DOWN, MEM_RESERVE, "
+	  "MEM_LARGE_PAGES, SEC_NO_CHANGE (AT_ROUND_TO_PAGE, MEM_COMMIT, ...)",
+	  NTVM_STATUS_INVALID_PARAMETER_9, ALT,
+	  "STATUS_INVALID_PARAMETER_9 (AT_ROUND_TO_PAGE too on Win64)",
+	  "accepted: the bits are ignored (a base must still be 64 KiB aligned)",
+	  "Windows: WRK NtMapViewOfSection, ntdll test_NtMapViewOfSection (AT_ROUND_TO_PAGE _9 on "
+	  "Win64, todo_wine); Wine: probe: tests/nt/wine-probe/sections.c under Wine 8.0 "
+	  "(results-sections.txt) (AT_ROUND_TO_PAGE and MEM_COMMIT succeed; AT_ROUND_TO_PAGE at "
+	  "base+0x1000 gives STATUS_MAPPED_ALIGNMENT)" },
+	{ ROW(MAP_MEM_RESERVE),
+	  "NtMapViewOfSection MEM_RESERVE on a data section",
+	  NTVM_STATUS_NOT_SUPPORTED, ALT,
+	  "not modelled (views of extendable sections): STATUS_NOT_SUPPORTED (ntvm-specific)",
+	  "accepted: ignored, the view is mapped as without it",
+	  "Windows: WRK MmMapViewOfSection (MEM_RESERVE views); Wine: probe: "
+	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt) (SEC_COMMIT and "
+	  "SEC_RESERVE sections map as usual)" },
+	{ ROW(MAP_WRITECOMBINE),
+	  "NtMapViewOfSection with PAGE_WRITECOMBINE in the protection",
+	  NTVM_STATUS_INVALID_PARAMETER_10, NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	  "STATUS_INVALID_PARAMETER_10 (after the other checks)",
+	  "STATUS_INVALID_PAGE_PROTECTION (with the protection check)",
+	  "Windows: WRK NtMapViewOfSection / MmMapViewOfSection; Wine: probe: "
+	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt)" },
+	{ ROW(MAP_BASE_ABOVE_MAX),
+	  "NtMapViewOfSection with *base above the highest user address",
+	  NTVM_STATUS_INVALID_PARAMETER_3, NTVM_STATUS_WORKING_SET_LIMIT_RANGE,
+	  "STATUS_INVALID_PARAMETER_3",
+	  "STATUS_WORKING_SET_LIMIT_RANGE (0x40000002)",
+	  "Windows: WRK NtMapViewOfSection; Wine: probe: tests/nt/wine-probe/sections.c under Wine "
+	  "8.0 (results-sections.txt) (base 0x800000000000)" },
+	{ ROW(MAP_SECTION_PROTECTION),
+	  "NtMapViewOfSection of a data section with a protection its section protection does not "
+	  "allow (e.g. READWRITE on a READONLY section)",
+	  NTVM_STATUS_SECTION_PROTECTION, ALT,
+	  "STATUS_SECTION_PROTECTION (MmCompatibleProtectionMask)",
+	  "accepted: the view has the requested protection",
+	  "Windows: WRK NtMapViewOfSection, MmCompatibleProtectionMask; Wine: probe: "
+	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt) (READWRITE on "
+	  "READONLY, EXECUTE_READWRITE on READWRITE, READONLY on NOACCESS all map with that "
+	  "protection)" },
+	{ ROW(MAP_OFFSET_PAST_END),
+	  "NtMapViewOfSection of a data section with *section_offset at or past the section's end",
+	  NTVM_STATUS_INVALID_VIEW_SIZE, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_INVALID_VIEW_SIZE",
+	  "STATUS_INVALID_PARAMETER",
+	  "Windows: WRK NtMapViewOfSection / MiMapViewOfDataSection; Wine: probe: "
+	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt) (offset 0x10000 of "
+	  "a 0x2000 section), unix/virtual.c" },
+	{ ROW(MAP_COMMIT_SIZE),
+	  "NtMapViewOfSection of a SEC_RESERVE page-file section with a non-zero commit size",
+	  OK, ALT,
+	  "the view's first round_up(commit size) bytes are committed in the section (every view "
+	  "sees them)",
+	  "ignored: nothing is committed",
+	  "Windows: WRK MiMapViewOfDataSection; Wine: probe: tests/nt/wine-probe/sections.c under "
+	  "Wine 8.0 (results-sections.txt) (commit size 0x2001: the view stays reserved)" },
+	{ ROW(FREE_VIEW),
+	  "NtFreeVirtualMemory (MEM_DECOMMIT or MEM_RELEASE) on a section view or image (or an MMIO "
+	  "range)",
+	  NTVM_STATUS_UNABLE_TO_DELETE_SECTION, NTVM_STATUS_INVALID_PARAMETER,
+	  "STATUS_UNABLE_TO_DELETE_SECTION",
+	  "STATUS_INVALID_PARAMETER",
+	  "Windows: ReactOS NtFreeVirtualMemory; Wine: probe: tests/nt/wine-probe/sections.c under "
+	  "Wine 8.0 (results-sections.txt) (decommit and release, at the base and inside, size 0 "
+	  "and past the end)" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

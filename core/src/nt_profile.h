@@ -60,6 +60,19 @@ typedef enum nt_situation {
 	NT_SIT_RESERVED_GUARD_FAULT,       /* access to a reserved page whose last protection has GUARD */
 	NT_SIT_SECTION_COMMIT_OTHER_VIEWS, /* commit through one view of a SEC_RESERVE section: the others */
 	NT_SIT_VIEW_PROTECT_INCOMPATIBLE,  /* view protect/commit beyond the view's protection */
+	NT_SIT_SECTION_CREATE_BAD_TYPE,    /* NtCreateSection: no COMMIT/RESERVE/IMAGE, or a bad mix */
+	NT_SIT_SECTION_CREATE_UNKNOWN_BITS, /* NtCreateSection: unknown attribute bits */
+	NT_SIT_SECTION_CREATE_ZERO_SIZE,   /* NtCreateSection: page-file section of size 0 (or none) */
+	NT_SIT_SECTION_CREATE_PROTECTION,  /* NtCreateSection: PAGE_NOACCESS or a modifier */
+	NT_SIT_MAP_BAD_INHERIT,            /* NtMapViewOfSection: inherit disposition not 1 or 2 */
+	NT_SIT_MAP_BAD_TYPE,               /* NtMapViewOfSection: unknown allocation type bits */
+	NT_SIT_MAP_MEM_RESERVE,            /* NtMapViewOfSection: MEM_RESERVE on a data section */
+	NT_SIT_MAP_WRITECOMBINE,           /* NtMapViewOfSection: PAGE_WRITECOMBINE */
+	NT_SIT_MAP_BASE_ABOVE_MAX,         /* NtMapViewOfSection: base above the highest user address */
+	NT_SIT_MAP_SECTION_PROTECTION,     /* NtMapViewOfSection: view protection beyond the section's */
+	NT_SIT_MAP_OFFSET_PAST_END,        /* NtMapViewOfSection: offset at or past the section's end */
+	NT_SIT_MAP_COMMIT_SIZE,            /* NtMapViewOfSection: commit size on a SEC_RESERVE section */
+	NT_SIT_FREE_VIEW,                  /* NtFreeVirtualMemory on a view (or MMIO) */
 	NT_SIT_COUNT
 } nt_situation;
 

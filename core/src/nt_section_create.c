@@ -19,24 +19,32 @@
 #define SEC_NOT_FOR_IMAGE (NTVM_SEC_COMMIT | NTVM_SEC_RESERVE | NTVM_SEC_LARGE_PAGES | \
                            NTVM_SEC_NOCACHE | NTVM_SEC_NO_CHANGE)
 
-static ntvm_ntstatus check_attributes(uint32_t a)
+/* Unknown bits (row SECTION_CREATE_UNKNOWN_BITS: Wine drops them, *a is
+ * updated), then the kind (row SECTION_CREATE_BAD_TYPE). */
+static ntvm_ntstatus check_attributes(const ntvm *vm, uint32_t *a)
 {
-	if (a & ~SEC_KNOWN)
-		return NTVM_STATUS_INVALID_PARAMETER_6;
-	if (!(a & (NTVM_SEC_COMMIT | NTVM_SEC_RESERVE | NTVM_SEC_IMAGE)))
-		return NTVM_STATUS_INVALID_PARAMETER_6;
-	if ((a & NTVM_SEC_IMAGE) && (a & SEC_NOT_FOR_IMAGE))
-		return NTVM_STATUS_INVALID_PARAMETER_6;
-	if ((a & NTVM_SEC_COMMIT) && (a & NTVM_SEC_RESERVE))
-		return NTVM_STATUS_INVALID_PARAMETER_6;
-	return NTVM_STATUS_SUCCESS;
+	if (*a & ~SEC_KNOWN) {
+		if (!nt_profile_alternative(vm, NT_SIT_SECTION_CREATE_UNKNOWN_BITS))
+			return nt_profile_result(vm, NT_SIT_SECTION_CREATE_UNKNOWN_BITS);
+		*a &= SEC_KNOWN;
+	}
+	bool bad = !(*a & (NTVM_SEC_COMMIT | NTVM_SEC_RESERVE | NTVM_SEC_IMAGE)) ||
+	           ((*a & NTVM_SEC_IMAGE) && (*a & SEC_NOT_FOR_IMAGE)) ||
+	           ((*a & NTVM_SEC_COMMIT) && (*a & NTVM_SEC_RESERVE));
+	return bad ? nt_profile_result(vm, NT_SIT_SECTION_CREATE_BAD_TYPE) : NTVM_STATUS_SUCCESS;
 }
 
-/* One base value, no modifier, not NOACCESS. */
-static ntvm_ntstatus check_protection(uint32_t p)
+/* One base value (both systems); no modifier and not NOACCESS on Windows
+ * (row SECTION_CREATE_PROTECTION: Wine keeps the base value). */
+static ntvm_ntstatus check_protection(const ntvm *vm, uint32_t *p)
 {
-	if ((p & ~0xFFu) || nt_section_prot_index(p) < 0 || p == NTVM_PAGE_NOACCESS)
+	if ((*p & ~0x7FFu) || nt_section_prot_index(*p) < 0)
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+	if ((*p & ~0xFFu) || *p == NTVM_PAGE_NOACCESS) {
+		if (!nt_profile_alternative(vm, NT_SIT_SECTION_CREATE_PROTECTION))
+			return nt_profile_result(vm, NT_SIT_SECTION_CREATE_PROTECTION);
+		*p &= 0xFFu;
+	}
 	return NTVM_STATUS_SUCCESS;
 }
 
@@ -59,10 +67,11 @@ static bool writable(uint32_t p)
 	return p == NTVM_PAGE_READWRITE || p == NTVM_PAGE_EXECUTE_READWRITE;
 }
 
-static ntvm_ntstatus pagefile_section(const uint64_t *max, uint32_t attributes, struct ntvm__section **out)
+static ntvm_ntstatus pagefile_section(const ntvm *vm, const uint64_t *max, uint32_t attributes,
+                                      struct ntvm__section **out)
 {
 	if (max == NULL || *max == 0)
-		return NTVM_STATUS_INVALID_PARAMETER_4;
+		return nt_profile_result(vm, NT_SIT_SECTION_CREATE_ZERO_SIZE);
 	if (*max > NT_SECTION_MAX)
 		return NTVM_STATUS_SECTION_TOO_BIG;
 	uint64_t pages = ntvm__align_up(*max, NT_PAGE) >> NTVM__PAGE_SHIFT;
@@ -126,7 +135,7 @@ static ntvm_ntstatus image_section(const void *bytes, size_t size, struct ntvm__
 	return NTVM_STATUS_SUCCESS;
 }
 
-static ntvm_ntstatus make_section(const uint64_t *max, uint32_t protect, uint32_t attributes,
+static ntvm_ntstatus make_section(const ntvm *vm, const uint64_t *max, uint32_t protect, uint32_t attributes,
                                   const void *bytes, size_t size, struct ntvm__section **out)
 {
 	if (attributes & (NTVM_SEC_LARGE_PAGES | NTVM_SEC_BASED | NTVM_SEC_NO_CHANGE))
@@ -135,7 +144,7 @@ static ntvm_ntstatus make_section(const uint64_t *max, uint32_t protect, uint32_
 		return bytes ? image_section(bytes, size, out) : NTVM_STATUS_INVALID_FILE_FOR_SECTION;
 	if (bytes)
 		return file_section(max, protect, bytes, size, out);
-	return pagefile_section(max, attributes, out);
+	return pagefile_section(vm, max, attributes, out);
 }
 
 ntvm_ntstatus ntvm_nt_create_section(ntvm *vm, ntvm_handle *section, uint32_t desired_access,
@@ -145,12 +154,12 @@ ntvm_ntstatus ntvm_nt_create_section(ntvm *vm, ntvm_handle *section, uint32_t de
 {
 	if (vm == NULL || section == NULL)
 		return NTVM_STATUS_ACCESS_VIOLATION;
-	ntvm_ntstatus st = check_attributes(allocation_attributes);
+	ntvm_ntstatus st = check_attributes(vm, &allocation_attributes);
 	if (st == NTVM_STATUS_SUCCESS)
-		st = check_protection(page_protection);
+		st = check_protection(vm, &page_protection);
 	struct ntvm__section *s = NULL;
 	if (st == NTVM_STATUS_SUCCESS)
-		st = make_section(maximum_size, page_protection, allocation_attributes, file_bytes, file_size, &s);
+		st = make_section(vm, maximum_size, page_protection, allocation_attributes, file_bytes, file_size, &s);
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;
 	s->protect = page_protection | (allocation_attributes & NTVM_SEC_NOCACHE ? NTVM_PAGE_NOCACHE : 0);

@@ -53,19 +53,34 @@ static ntvm_ntstatus check_protect(uint32_t p)
 	return NTVM_STATUS_SUCCESS;
 }
 
+/* A check that Wine 8.0 skips (its row holds NT_CHOICE_ALTERNATIVE). */
+static bool refused(const map_req *r, nt_situation id, ntvm_ntstatus *st)
+{
+	if (nt_profile_alternative(r->vm, id))
+		return false;
+	*st = nt_profile_result(r->vm, id);
+	return true;
+}
+
 static ntvm_ntstatus check_arguments(map_req *r, uint32_t inherit)
 {
 	ntvm_ntstatus st = check_zero_bits(r);
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;
-	if (inherit != NTVM_VIEW_SHARE && inherit != NTVM_VIEW_UNMAP)
-		return NTVM_STATUS_INVALID_PARAMETER_8;
-	if (r->type & ~MAP_TYPE_KNOWN)
-		return NTVM_STATUS_INVALID_PARAMETER_9;
+	if (inherit != NTVM_VIEW_SHARE && inherit != NTVM_VIEW_UNMAP && refused(r, NT_SIT_MAP_BAD_INHERIT, &st))
+		return st;
+	if ((r->type & ~MAP_TYPE_KNOWN) && refused(r, NT_SIT_MAP_BAD_TYPE, &st))
+		return st;
+	r->type &= MAP_TYPE_KNOWN;
+	if ((r->protect & NTVM_PAGE_WRITECOMBINE) &&
+	    nt_profile_result(r->vm, NT_SIT_MAP_WRITECOMBINE) != NTVM_STATUS_INVALID_PARAMETER_10)
+		return nt_profile_result(r->vm, NT_SIT_MAP_WRITECOMBINE);
 	if ((st = check_protect(r->protect)) != NTVM_STATUS_SUCCESS)
 		return st;
 	uint64_t max = ntvm_max_address(r->vm);
-	if (r->base > max || max - r->base < r->size)
+	if (r->base > max)
+		return nt_profile_result(r->vm, NT_SIT_MAP_BASE_ABOVE_MAX);
+	if (max - r->base < r->size)
 		return NTVM_STATUS_INVALID_PARAMETER_3;
 	if (r->zero_bits && r->base + r->size > r->limit)
 		return NTVM_STATUS_INVALID_PARAMETER_4;
@@ -82,8 +97,9 @@ static ntvm_ntstatus check_section(map_req *r, ntvm_handle handle)
 	if ((h->access & need) != need)
 		return NTVM_STATUS_ACCESS_DENIED;
 	r->s = h->section;
-	if (r->s->image_perms == NULL && !nt_section_prot_compatible(r->s->protect, r->protect))
-		return NTVM_STATUS_SECTION_PROTECTION;
+	if (r->s->image_perms == NULL && !nt_section_prot_compatible(r->s->protect, r->protect) &&
+	    refused(r, NT_SIT_MAP_SECTION_PROTECTION, &st))
+		return st;
 	return NTVM_STATUS_SUCCESS;
 }
 
@@ -94,6 +110,8 @@ static ntvm_ntstatus check_view_size(map_req *r)
 		return NTVM_STATUS_MAPPED_ALIGNMENT;
 	if (r->s->image_perms)
 		return NTVM_STATUS_SUCCESS;
+	if (r->offset >= r->s->size)
+		return nt_profile_result(r->vm, NT_SIT_MAP_OFFSET_PAST_END);
 	if (r->offset + r->size < r->offset || r->offset + r->size > r->s->size)
 		return NTVM_STATUS_INVALID_VIEW_SIZE;
 	if (r->size == 0) {
@@ -107,12 +125,16 @@ static ntvm_ntstatus check_view_size(map_req *r)
 	return NTVM_STATUS_SUCCESS;
 }
 
-static ntvm_ntstatus check_unsupported(const map_req *r)
+static ntvm_ntstatus check_unsupported(map_req *r)
 {
+	ntvm_ntstatus st;
 	if (r->protect & NTVM_PAGE_WRITECOMBINE)
 		return NTVM_STATUS_INVALID_PARAMETER_10;
-	if (r->type & NTVM_MEM_RESERVE)
-		return r->s->image_perms ? NTVM_STATUS_INVALID_PARAMETER_9 : NTVM_STATUS_NOT_SUPPORTED;
+	if ((r->type & NTVM_MEM_RESERVE) && r->s->image_perms)
+		return NTVM_STATUS_INVALID_PARAMETER_9;
+	if ((r->type & NTVM_MEM_RESERVE) && refused(r, NT_SIT_MAP_MEM_RESERVE, &st))
+		return st;
+	r->type &= ~NTVM_MEM_RESERVE;
 	if (r->type & (NTVM_MEM_LARGE_PAGES | NTVM_SEC_NO_CHANGE))
 		return NTVM_STATUS_NOT_SUPPORTED;
 	if (r->vm->backend.map_shared == NULL)
@@ -171,12 +193,13 @@ static ntvm_ntstatus map_image(map_req *r)
 static ntvm_ntstatus commit_head(map_req *r, uint64_t version, ntvm_perm perm)
 {
 	uint64_t pages = ntvm__align_up(r->commit_size, NT_PAGE) >> NTVM__PAGE_SHIFT;
-	if (pages == 0 || r->s->committed == NULL || r->s->file)
+	if (pages == 0 || r->s->committed == NULL || r->s->file ||
+	    nt_profile_alternative(r->vm, NT_SIT_MAP_COMMIT_SIZE))
 		return NTVM_STATUS_SUCCESS;
 	struct ntvm__view *v = ntvm__view_at(r->vm, r->base);
-	bool others = !nt_profile_alternative(r->vm, NT_SIT_SECTION_COMMIT_OTHER_VIEWS);
 	if (pages > r->size >> NTVM__PAGE_SHIFT)
 		pages = r->size >> NTVM__PAGE_SHIFT;
+	bool others = !nt_profile_alternative(r->vm, NT_SIT_SECTION_COMMIT_OTHER_VIEWS);
 	ntvm_status ms = ntvm__section_commit(r->vm, v, 0, pages, perm, others);
 	if (ms != NTVM_OK) {
 		(void)ntvm_release(r->vm, r->base, 0);
