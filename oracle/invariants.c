@@ -61,14 +61,17 @@ static bool check_bits(struct check *c, const struct ntvm__res *r)
 		REQUIRE(c, r->bits == NULL, "0x%" PRIx64 ": all-committed node has a bitmap", r->base);
 		return true;
 	case NTVM__MIXED: {
-		REQUIRE(c, r->bits != NULL, "0x%" PRIx64 ": mixed node without bitmap", r->base);
-		uint64_t n = ntvm__bitmap_count(r->bits + 1, 0, pages);
-		REQUIRE(c, n == r->bits[0], "0x%" PRIx64 ": bitmap count %" PRIu64 " != popcount %" PRIu64,
-		        r->base, r->bits[0], n);
+		/* up to NTVM__INLINE_PAGES pages the bitmap is the node's small_map */
+		bool in_node = ntvm__res_bits_inline(r);
+		REQUIRE(c, in_node || r->bits != NULL, "0x%" PRIx64 ": mixed node without bitmap", r->base);
+		const uint64_t *map = in_node ? &r->small_map : r->bits + 1;
+		uint64_t n = ntvm__bitmap_count(map, 0, pages);
+		REQUIRE(c, in_node || n == r->bits[0], "0x%" PRIx64 ": bitmap count %" PRIu64
+		        " != popcount %" PRIu64, r->base, r->bits[0], n);
 		REQUIRE(c, n > 0 && n < pages, "0x%" PRIx64 ": mixed node with %" PRIu64 " of %" PRIu64
 		        " pages committed", r->base, n, pages);
 		uint64_t words = NTVM_BITMAP_WORDS(pages);
-		REQUIRE(c, pages % 64 == 0 || (r->bits[words] >> (pages % 64)) == 0,
+		REQUIRE(c, pages % 64 == 0 || (map[words - 1] >> (pages % 64)) == 0,
 		        "0x%" PRIx64 ": bits set past the last page", r->base);
 		return true;
 	}

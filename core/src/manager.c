@@ -104,7 +104,7 @@ void ntvm__res_free(ntvm *vm, struct ntvm__res *r)
 
 static void free_page_state(struct ntvm__res *r)
 {
-	free(r->bits);
+	ntvm__res_bits_free(r);
 	if (r->kind == NTVM_KIND_MMIO)
 		free(r->u.mmio);
 	else

@@ -14,8 +14,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t *bitmap_of(const struct ntvm__res *r) { return r->bits + 1; }
-static size_t bits_bytes(uint64_t pages) { return (1 + NTVM_BITMAP_WORDS(pages)) * sizeof(uint64_t); }
+/* The bitmap of a MIXED reservation: in the node up to 64 pages (a 1-page
+ * commit in a small reservation then allocates nothing), else after the
+ * count word of the heap block. */
+static const uint64_t *bitmap_of(const struct ntvm__res *r)
+{
+	return ntvm__res_bits_inline(r) ? &r->small_map : r->bits + 1;
+}
+
+uint64_t *ntvm__res_bitmap(struct ntvm__res *r)
+{
+	return ntvm__res_bits_inline(r) ? &r->small_map : r->bits + 1;
+}
+
+void ntvm__res_bits_free(struct ntvm__res *r)
+{
+	if (!ntvm__res_bits_inline(r))
+		free(r->bits);
+	r->small_map = 0;
+	r->bits = NULL;
+}
+
+/* Bytes of the bitmap block of a reservation of `pages` (none inline). */
+static size_t bits_bytes(uint64_t pages)
+{
+	if (pages <= NTVM__INLINE_PAGES)
+		return 0;
+	return (1 + NTVM_BITMAP_WORDS(pages)) * sizeof(uint64_t);
+}
+
+/* Mask of the first `pages` bits (1 <= pages <= 64). */
+static uint64_t low_mask(uint64_t pages)
+{
+	return pages >= 64 ? ~0ull : (1ull << pages) - 1;
+}
 static bool has_perm_array(const struct ntvm__res *r)
 {
 	return r->kind != NTVM_KIND_MMIO && r->u.perms != NULL;
@@ -29,6 +61,8 @@ uint64_t ntvm__res_committed_count(const struct ntvm__res *r)
 	case NTVM__ALL_COMMITTED:
 		return ntvm__res_pages(r);
 	default:
+		if (ntvm__res_bits_inline(r))
+			return (uint64_t) __builtin_popcountll(r->small_map);
 		return r->bits[0];
 	}
 }
@@ -146,7 +180,8 @@ void ntvm__shape_discard(struct ntvm__shape *s)
 	s->perms = NULL;
 }
 
-/* A bitmap made from r's uniform committed state (r is not MIXED). */
+/* A bitmap block made from r's uniform committed state (r is not MIXED and
+ * has more than 64 pages). */
 static uint64_t *bits_copy(const struct ntvm__res *r)
 {
 	uint64_t pages = ntvm__res_pages(r);
@@ -191,6 +226,12 @@ static bool plan_perms(const struct ntvm__res *r, uint64_t outside, ntvm_perm pe
 	return out->perms != NULL;
 }
 
+/* Does r becoming out->state need a new bitmap block? */
+static bool needs_block(const struct ntvm__res *r, const struct ntvm__shape *out)
+{
+	return out->state == NTVM__MIXED && r->state != NTVM__MIXED && !ntvm__res_bits_inline(r);
+}
+
 bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t count,
                             ntvm_perm perm, struct ntvm__shape *out)
 {
@@ -198,7 +239,7 @@ bool ntvm__shape_for_commit(const struct ntvm__res *r, uint64_t first, uint64_t 
 	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
 	uint64_t after = total - inside + count;
 	out->state = after == ntvm__res_pages(r) ? NTVM__ALL_COMMITTED : NTVM__MIXED;
-	if (out->state == NTVM__MIXED && r->state != NTVM__MIXED && (out->bits = bits_copy(r)) == NULL)
+	if (needs_block(r, out) && (out->bits = bits_copy(r)) == NULL)
 		return false;
 	if (!plan_perms(r, total - inside, perm, out)) {
 		ntvm__shape_discard(out);
@@ -218,7 +259,7 @@ bool ntvm__shape_for_decommit(const struct ntvm__res *r, uint64_t first, uint64_
 	out->state = total == inside ? NTVM__ALL_RESERVED : NTVM__MIXED;
 	out->perm = r->perm;
 	out->hidden = inside && total == pages ? r->perm : r->hidden;
-	if (out->state == NTVM__MIXED && r->state != NTVM__MIXED && (out->bits = bits_copy(r)) == NULL)
+	if (needs_block(r, out) && (out->bits = bits_copy(r)) == NULL)
 		return false;
 	if (inside && !has_perm_array(r) && total < pages && r->hidden != r->perm) {
 		if ((out->perms = perms_expand(r)) == NULL) {
@@ -281,12 +322,14 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 	             : committed == count ? NTVM__ALL_COMMITTED : NTVM__MIXED;
 	out->perm = r->perm;
 	out->hidden = r->hidden;
-	if (out->state == NTVM__MIXED) {
+	size_t src_words = NTVM_BITMAP_WORDS(ntvm__res_pages(r));
+	if (out->state == NTVM__MIXED && count <= NTVM__INLINE_PAGES) {
+		ntvm__bitmap_extract(&out->small_map, bitmap_of(r), src_words, first, count);
+	} else if (out->state == NTVM__MIXED) {
 		if ((out->bits = ntvm__heap.malloc(bits_bytes(count))) == NULL)
 			return false;
 		out->bits[0] = committed;
-		ntvm__bitmap_extract(out->bits + 1, bitmap_of(r), NTVM_BITMAP_WORDS(ntvm__res_pages(r)),
-		                     first, count);
+		ntvm__bitmap_extract(out->bits + 1, bitmap_of(r), src_words, first, count);
 	}
 	if (!has_perm_array(r) || slice_uniform(r, first, count, out))
 		return true;
@@ -304,8 +347,9 @@ bool ntvm__shape_for_slice(const struct ntvm__res *r, uint64_t first, uint64_t c
 static void install_bits(struct ntvm__res *r, struct ntvm__shape *s)
 {
 	if (s->state != NTVM__MIXED) {
-		free(r->bits);
-		r->bits = NULL;
+		ntvm__res_bits_free(r);
+	} else if (r->state != NTVM__MIXED && ntvm__res_bits_inline(r)) {
+		r->small_map = r->state == NTVM__ALL_COMMITTED ? low_mask(ntvm__res_pages(r)) : 0;
 	} else if (s->bits) {
 		free(r->bits);
 		r->bits = s->bits;
@@ -342,8 +386,9 @@ void ntvm__apply_commit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, ui
 	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
 	install_bits(r, s);
 	if (r->state == NTVM__MIXED) {
-		ntvm__bitmap_set(bitmap_of(r), first, count);
-		r->bits[0] = total - inside + count;
+		ntvm__bitmap_set(ntvm__res_bitmap(r), first, count);
+		if (!ntvm__res_bits_inline(r))
+			r->bits[0] = total - inside + count;
 	}
 	install_perms(r, s, first, count, perm);
 	vm->stats.committed_bytes += (count - inside) << NTVM__PAGE_SHIFT;
@@ -358,8 +403,9 @@ void ntvm__apply_decommit(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s,
 	uint64_t total = ntvm__res_committed_count(r), inside = ntvm__res_committed_in(r, first, count);
 	install_bits(r, s);
 	if (r->state == NTVM__MIXED) {
-		ntvm__bitmap_clear(bitmap_of(r), first, count);
-		r->bits[0] = total - inside;
+		ntvm__bitmap_clear(ntvm__res_bitmap(r), first, count);
+		if (!ntvm__res_bits_inline(r))
+			r->bits[0] = total - inside;
 	}
 	if (s->perms) {
 		r->u.perms = s->perms; /* the committed pages' bytes become their last protection */
@@ -396,12 +442,18 @@ void ntvm__apply_last(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s, uint
 	ntvm__shape_discard(s);
 }
 
+/* r's size may be the old one (the kept piece) or already the new one (a
+ * fresh node, no storage yet): freeing by the current size is right for
+ * both; the shape says which form the slice's bitmap takes. */
 void ntvm__apply_slice(ntvm *vm, struct ntvm__res *r, struct ntvm__shape *s)
 {
-	free(r->bits);
+	ntvm__res_bits_free(r);
 	if (r->kind != NTVM_KIND_MMIO)
 		free(r->u.perms);
-	r->bits = s->bits;
+	if (s->bits)
+		r->bits = s->bits;
+	else
+		r->small_map = s->small_map;
 	r->state = s->state;
 	r->perm = s->perm;
 	r->hidden = s->hidden;

@@ -155,8 +155,8 @@ static void fill_runs(struct ntvm__res *r, const uint8_t *data, uint64_t nruns)
 	uint64_t page = 0;
 	for (uint64_t k = 0; k < nruns; k++, data += NTVM__SNAP_RUN_BYTES) {
 		uint64_t n = le_load(data, 8);
-		if (data[8] && r->bits)
-			ntvm__bitmap_set(r->bits + 1, page, n);
+		if (data[8] && r->state == NTVM__MIXED)
+			ntvm__bitmap_set(ntvm__res_bitmap(r), page, n);
 		if (r->kind != NTVM_KIND_MMIO && r->u.perms)
 			memset(r->u.perms + page, data[9], n);
 		page += n;
@@ -171,7 +171,7 @@ static bool build_storage(struct ntvm__res *r, const struct runs_summary *sum)
 	           : sum->committed == pages ? NTVM__ALL_COMMITTED : NTVM__MIXED;
 	r->perm = sum->seen[1] ? sum->perm[1] : sum->perm[0];
 	r->hidden = sum->seen[0] ? sum->perm[0] : sum->perm[1];
-	if (r->state == NTVM__MIXED) {
+	if (r->state == NTVM__MIXED && !ntvm__res_bits_inline(r)) {
 		if ((r->bits = ntvm__heap.calloc(1 + NTVM_BITMAP_WORDS(pages), sizeof(uint64_t))) == NULL)
 			return false;
 		r->bits[0] = sum->committed;

@@ -33,7 +33,7 @@ static bool save_view(struct saved_view *sv)
 	sv->node = *r;
 	sv->bits = NULL;
 	sv->perms = NULL;
-	if (r->bits) {
+	if (r->state == NTVM__MIXED && !ntvm__res_bits_inline(r)) {
 		size_t bytes = (1 + NTVM_BITMAP_WORDS(pages)) * sizeof(uint64_t);
 		if ((sv->bits = ntvm__heap.malloc(bytes)) == NULL)
 			return false;
@@ -52,14 +52,18 @@ static bool save_view(struct saved_view *sv)
 static void restore_view(ntvm *vm, struct saved_view *sv)
 {
 	struct ntvm__res *r = sv->r, old = sv->node;
-	old.bits = sv->bits; /* sv->node.bits may have been freed by the commit */
+	if (!ntvm__res_bits_inline(r))
+		old.bits = sv->bits; /* sv->node.bits may have been freed by the commit */
 	old.u.perms = sv->perms;
 	for (uint64_t i = sv->first, end = sv->first + sv->count; i < end; i++)
 		if (ntvm__res_page_committed(r, i) && !ntvm__res_page_committed(&old, i))
 			vm->backend.unmap(vm->backend.ctx, r->base + (i << NTVM__PAGE_SHIFT), NTVM_PAGE_SIZE);
-	free(r->bits);
+	ntvm__res_bits_free(r);
 	free(r->u.perms);
-	r->bits = sv->bits;
+	if (ntvm__res_bits_inline(r))
+		r->small_map = sv->node.small_map;
+	else
+		r->bits = sv->bits;
 	r->u.perms = sv->perms;
 	r->state = sv->node.state;
 	r->perm = sv->node.perm;

@@ -50,8 +50,11 @@ TEST(checker_catches_corruption)
 	CORRUPT(vm, root->gap_before, root->gap_before + 1, "gap_before");
 	CORRUPT(vm, root->base, root->base + 0x1000, "base moved (gap / order)");
 	CORRUPT(vm, root->size, 0x20800ull, "unaligned size");
-	CORRUPT(vm, mixed->bits[0], mixed->bits[0] + 1, "bitmap count");
-	CORRUPT(vm, mixed->bits[1], mixed->bits[1] ^ 0x100, "bitmap bit without count");
+	/* 32 pages: the bitmap is in the node (no count word) */
+	CHECK(ntvm__res_bits_inline(mixed));
+	CORRUPT(vm, mixed->small_map, mixed->small_map ^ 0x100, "bitmap bit without mapping");
+	CORRUPT(vm, mixed->small_map, mixed->small_map | (1ull << 40), "bit past the last page");
+	CORRUPT(vm, mixed->small_map, 0ull, "mixed with nothing committed");
 	CORRUPT(vm, mixed->state, (uint8_t) NTVM__ALL_COMMITTED, "state vs bitmap");
 	CORRUPT(vm, arr->u.perms[1], (uint8_t) 0x08, "invalid page perm");
 	CORRUPT(vm, arr->u.perms[2], (uint8_t) NTVM_PERM_RX, "run not maximal / backend perm");
@@ -70,4 +73,20 @@ TEST(checker_catches_corruption)
 	ntvm_destroy(vm);
 }
 
-TEST_MAIN(TEST_CASE(checker_catches_corruption))
+/* More than 64 pages: the bitmap is a heap block with a count word. */
+TEST(checker_catches_block_bitmap_corruption)
+{
+	ntvm *vm = ntvm_create(NULL);
+	/* 240 pages */
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 0xF0000, NTVM_PERM_RW, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_commit(vm, BASE + 0x3000, 0x2000, NTVM_PERM_RW));
+	CHECK_INV(vm);
+	struct ntvm__res *r = ntvm__index_containing(vm->root, BASE);
+	CHECK(r && r->state == NTVM__MIXED && !ntvm__res_bits_inline(r));
+	CORRUPT(vm, r->bits[0], r->bits[0] + 1, "bitmap count");
+	CORRUPT(vm, r->bits[1], r->bits[1] ^ 0x100, "bitmap bit without count");
+	CORRUPT(vm, r->bits[4], r->bits[4] | (1ull << 60), "bit past the last page");
+	ntvm_destroy(vm);
+}
+
+TEST_MAIN(TEST_CASE(checker_catches_corruption), TEST_CASE(checker_catches_block_bitmap_corruption))

@@ -105,6 +105,41 @@ TEST(metadata_returns_to_baseline)
 	ntvm_destroy(vm);
 }
 
+/* Up to 64 pages the commit bitmap is in the node: a partly committed
+ * small reservation costs the node alone, and releasing the middle of a
+ * large one leaves pieces whose bitmaps move into the nodes as they shrink. */
+TEST(small_reservation_bitmap_in_the_node)
+{
+	ntvm *vm = ntvm_create(NULL);
+	uint64_t empty = metadata(vm);
+	CHECK_OK(ntvm_allocate_at(vm, BASE, 16 * PG, NTVM_PERM_RW, true, NTVM_KIND_PRIVATE));
+	CHECK_OK(ntvm_commit(vm, BASE + 3 * PG, PG, NTVM_PERM_RW));
+	CHECK_EQ_U64(metadata(vm) - empty, sizeof(struct ntvm__res));
+	CHECK_OK(ntvm_decommit(vm, BASE + 3 * PG, PG));
+	CHECK_OK(ntvm_commit(vm, BASE, 15 * PG, NTVM_PERM_RW));
+	CHECK_EQ_U64(metadata(vm) - empty, sizeof(struct ntvm__res));
+	CHECK_INV(vm);
+	uint64_t big = BASE + 0x100000;
+	CHECK_OK(ntvm_allocate_at(vm, big, 200 * PG, NTVM_PERM_RW, true, NTVM_KIND_PRIVATE));
+	for (uint64_t i = 0; i < 200; i += 3)
+		CHECK_OK(ntvm_commit(vm, big + i * PG, PG, NTVM_PERM_RW));
+	CHECK(metadata(vm) - empty > 2 * sizeof(struct ntvm__res)); /* a bitmap block */
+	CHECK_OK(ntvm_release(vm, big + 40 * PG, 120 * PG));
+	CHECK_INV(vm);
+	CHECK_EQ_U64(metadata(vm) - empty, 3 * sizeof(struct ntvm__res));
+	ntvm_region_info ri;
+	CHECK_OK(ntvm_region_info_at(vm, big + 39 * PG, &ri));
+	CHECK(ri.is_committed);
+	CHECK_OK(ntvm_region_info_at(vm, big + 160 * PG, &ri));
+	CHECK(ri.is_reserved && !ri.is_committed);
+	CHECK_OK(ntvm_region_info_at(vm, big + 162 * PG, &ri));
+	CHECK(ri.is_committed);
+	CHECK_OK(ntvm_release(vm, big + 160 * PG, PG));
+	CHECK_INV(vm);
+	ntvm_destroy(vm);
+}
+
 TEST_MAIN(TEST_CASE(node_size), TEST_CASE(uniform_reservation_costs_one_node),
           TEST_CASE(partly_committed_costs_a_bit_per_page),
-          TEST_CASE(worst_case_stays_under_1_25_bytes_per_page), TEST_CASE(metadata_returns_to_baseline))
+          TEST_CASE(worst_case_stays_under_1_25_bytes_per_page), TEST_CASE(metadata_returns_to_baseline),
+          TEST_CASE(small_reservation_bitmap_in_the_node))

@@ -56,9 +56,11 @@ static unsigned exhaust(ntvm *vm, op_fn op, void *arg, const char *name)
 	return n;
 }
 
+/* 128 pages: more than NTVM__INLINE_PAGES, so a partial decommit needs a
+ * bitmap block (the 16-page reservation at BASE keeps its bitmap in the node). */
 static ntvm_status op_alloc(ntvm *vm, void *arg)
 {
-	return ntvm_allocate_at(vm, BASE + 0x100000 * (uint64_t) (uintptr_t) arg, 0x20000, NTVM_PERM_RW, false,
+	return ntvm_allocate_at(vm, BASE + 0x100000 * (uint64_t) (uintptr_t) arg, 0x80000, NTVM_PERM_RW, false,
 	                        NTVM_KIND_PRIVATE);
 }
 
