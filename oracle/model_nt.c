@@ -349,7 +349,7 @@ static ntvm_ntstatus free_checks(const model *m, uint64_t lo, uint64_t len, uint
 	if (len > r->length - (lo - r->base))
 		return rl->free_past_allocation;
 	if (r->kind != NTVM_KIND_PRIVATE)
-		return NTVM_STATUS_UNABLE_TO_DELETE_SECTION;
+		return rl->free_view;
 	if (len == 0 && lo != r->base)
 		return NTVM_STATUS_FREE_VM_NOT_AT_BASE;
 	if (type == NTVM_MEM_RELEASE && len != 0 && rl->release_nonzero_size != NTVM_STATUS_SUCCESS)

@@ -73,6 +73,22 @@ static const model_nt_rules windows_rules = {
 	.reserved_guard_faults = false,                             /* spec: reserved -> ACCESS_VIOLATION */
 	.commit_other_views = true,                                 /* core row SECTION_COMMIT_OTHER_VIEWS */
 	.view_protect_incompatible = NTVM_STATUS_SECTION_PROTECTION, /* core row VIEW_PROTECT_INCOMPATIBLE */
+	.section_bad_type = NTVM_STATUS_INVALID_PARAMETER_6,         /* core row SECTION_CREATE_BAD_TYPE */
+	.section_drops_unknown_bits = false,                         /* core row SECTION_CREATE_UNKNOWN_BITS */
+	.section_zero_size = NTVM_STATUS_INVALID_PARAMETER_4,        /* core row SECTION_CREATE_ZERO_SIZE */
+	.section_keeps_base_protection = false,                      /* core row SECTION_CREATE_PROTECTION */
+	.map_ignores_inherit = false,                                /* core row MAP_BAD_INHERIT */
+	.map_ignores_unknown_type = false,                           /* core row MAP_BAD_TYPE */
+	.map_ignores_reserve = false,                                /* core row MAP_MEM_RESERVE */
+	.map_writecombine = NTVM_STATUS_INVALID_PARAMETER_10,        /* core row MAP_WRITECOMBINE */
+	.map_base_above_max = NTVM_STATUS_INVALID_PARAMETER_3,       /* core row MAP_BASE_ABOVE_MAX */
+	.map_ignores_section_protection = false,                     /* core row MAP_SECTION_PROTECTION */
+	.map_offset_past_end = NTVM_STATUS_INVALID_VIEW_SIZE,        /* core row MAP_OFFSET_PAST_END */
+	.map_ignores_commit_size = false,                            /* core row MAP_COMMIT_SIZE */
+	.free_view = NTVM_STATUS_UNABLE_TO_DELETE_SECTION,           /* core row FREE_VIEW */
+	.map_view_modifiers = NTVM_STATUS_SUCCESS,                   /* core row MAP_VIEW_MODIFIERS */
+	.map_view_to_last_page = false,                              /* core row MAP_VIEW_PAST_SECTION */
+	.map_commit_past_view = NTVM_STATUS_INVALID_PARAMETER_5,     /* core row MAP_COMMIT_PAST_VIEW */
 };
 
 static const model_nt_rules wine_rules = {
@@ -113,6 +129,22 @@ static const model_nt_rules wine_rules = {
 	.reserved_guard_faults = true, /* core row RESERVED_GUARD_FAULT; recorded: access-reserved-guard */
 	.commit_other_views = false,
 	.view_protect_incompatible = NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	.section_bad_type = NTVM_STATUS_INVALID_PARAMETER,
+	.section_drops_unknown_bits = true,
+	.section_zero_size = NTVM_STATUS_INVALID_PARAMETER,
+	.section_keeps_base_protection = true,
+	.map_ignores_inherit = true,
+	.map_ignores_unknown_type = true,
+	.map_ignores_reserve = true,
+	.map_writecombine = NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	.map_base_above_max = NTVM_STATUS_WORKING_SET_LIMIT_RANGE,
+	.map_ignores_section_protection = true,
+	.map_offset_past_end = NTVM_STATUS_INVALID_PARAMETER,
+	.map_ignores_commit_size = true,
+	.free_view = NTVM_STATUS_INVALID_PARAMETER,
+	.map_view_modifiers = NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	.map_view_to_last_page = true,
+	.map_commit_past_view = NTVM_STATUS_SUCCESS,
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

@@ -77,6 +77,22 @@ typedef struct model_nt_rules {
 	bool commit_other_views;              /* a commit in a view of a SEC_RESERVE section shows
 	                                         in the section's other views too */
 	ntvm_ntstatus view_protect_incompatible; /* protect or commit in a view beyond its protection */
+	ntvm_ntstatus section_bad_type;       /* NtCreateSection: no COMMIT/RESERVE/IMAGE, bad mix */
+	bool section_drops_unknown_bits;      /* unknown attribute bits dropped (else _6) */
+	ntvm_ntstatus section_zero_size;      /* page-file section of size 0 or none */
+	bool section_keeps_base_protection;   /* NOACCESS / modifiers accepted, base value kept */
+	bool map_ignores_inherit;             /* NtMapViewOfSection: inherit not 1 or 2 accepted */
+	bool map_ignores_unknown_type;        /* type bits outside the known ones ignored (else _9) */
+	bool map_ignores_reserve;             /* MEM_RESERVE on a data section ignored */
+	ntvm_ntstatus map_writecombine;       /* PAGE_WRITECOMBINE: _10 late, or this early */
+	ntvm_ntstatus map_base_above_max;
+	bool map_ignores_section_protection;  /* a view protection beyond the section's accepted */
+	ntvm_ntstatus map_offset_past_end;    /* offset at or past a data section's end */
+	bool map_ignores_commit_size;         /* commit size on a SEC_RESERVE section commits nothing */
+	ntvm_ntstatus free_view;              /* NtFreeVirtualMemory on a view or MMIO */
+	ntvm_ntstatus map_view_modifiers;     /* PAGE_GUARD / PAGE_NOCACHE in a view protection */
+	bool map_view_to_last_page;           /* a view may reach the section's last page (else its size) */
+	ntvm_ntstatus map_commit_past_view;   /* commit size larger than the view */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

@@ -238,27 +238,36 @@ static uint32_t map_generic(uint32_t access)
 	 NTVM_SEC_LARGE_PAGES | SEC_BASED | SEC_NO_CHANGE)
 #define STATUS_MAPPED_FILE_SIZE_ZERO 0xC000011Eu
 
-/* Attributes and protection, in ReactOS NtCreateSection's order. */
-static ntvm_ntstatus check_flags(uint32_t protect, uint32_t attributes)
+/* Attributes and protection, in ReactOS NtCreateSection's order; Wine 8.0
+ * drops unknown attribute bits and keeps a protection's base value (rows
+ * SECTION_CREATE_UNKNOWN_BITS, _BAD_TYPE, _PROTECTION: both updated). */
+static ntvm_ntstatus check_flags(const model_nt_rules *rl, uint32_t *protect, uint32_t *attributes)
 {
-	uint32_t kind = attributes & SEC_KIND;
 	uint32_t not_with_image =
 		NTVM_SEC_COMMIT | NTVM_SEC_RESERVE | NTVM_SEC_LARGE_PAGES | NTVM_SEC_NOCACHE | SEC_NO_CHANGE;
-	ntvm_perm perm;
-	if ((attributes & ~SEC_ACCEPTED) || kind == 0 ||
-	    ((attributes & NTVM_SEC_IMAGE) && (attributes & not_with_image)) ||
-	    (kind & NTVM_SEC_COMMIT && kind & NTVM_SEC_RESERVE))
+	uint32_t base = *protect & 0xFFu;
+	if ((*attributes & ~SEC_ACCEPTED) && !rl->section_drops_unknown_bits)
 		return NTVM_STATUS_INVALID_PARAMETER_6;
-	if ((protect & ~0xFFu) || !model_perm_from_page(protect, &perm) ||
-	    protect == NTVM_PAGE_NOACCESS)
+	*attributes &= SEC_ACCEPTED;
+	uint32_t a = *attributes, kind = a & SEC_KIND;
+	if (kind == 0 || ((a & NTVM_SEC_IMAGE) && (a & not_with_image)) ||
+	    (kind & NTVM_SEC_COMMIT && kind & NTVM_SEC_RESERVE))
+		return rl->section_bad_type;
+	if ((*protect & ~0x7FFu) || base == 0 || (base & (base - 1)))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	if (attributes & (NTVM_SEC_LARGE_PAGES | SEC_BASED | SEC_NO_CHANGE))
+	if ((*protect & ~0xFFu) || base == NTVM_PAGE_NOACCESS) {
+		if (!rl->section_keeps_base_protection)
+			return NTVM_STATUS_INVALID_PAGE_PROTECTION;
+		*protect = base;
+	}
+	if (a & (NTVM_SEC_LARGE_PAGES | SEC_BASED | SEC_NO_CHANGE))
 		return NTVM_STATUS_NOT_SUPPORTED;
 	return NTVM_STATUS_SUCCESS;
 }
 
 /* The section's size; a page-file section's is as given (views round). */
-static ntvm_ntstatus check_size(const uint64_t *maximum_size, uint32_t protect,
+static ntvm_ntstatus check_size(const model_nt_rules *rl, const uint64_t *maximum_size,
+                                uint32_t protect,
                                 uint32_t attributes, const void *file, size_t file_size,
                                 uint64_t *size)
 {
@@ -267,7 +276,7 @@ static ntvm_ntstatus check_size(const uint64_t *maximum_size, uint32_t protect,
 		return file ? NTVM_STATUS_SUCCESS : NTVM_STATUS_INVALID_FILE_FOR_SECTION;
 	if (!file) {
 		if (max == 0)
-			return NTVM_STATUS_INVALID_PARAMETER_4;
+			return rl->section_zero_size;
 		if (max > SECTION_MAX)
 			return NTVM_STATUS_SECTION_TOO_BIG;
 		*size = max;
@@ -304,9 +313,10 @@ ntvm_ntstatus model_nt_create_section(model *m, ntvm_handle *section, uint32_t d
                                       size_t file_size)
 {
 	uint64_t size = 0;
-	ntvm_ntstatus st = check_flags(page_protection, allocation_attributes);
+	const model_nt_rules *rl = model_nt_rules_for(m->behaviour);
+	ntvm_ntstatus st = check_flags(rl, &page_protection, &allocation_attributes);
 	if (st == NTVM_STATUS_SUCCESS)
-		st = check_size(maximum_size, page_protection, allocation_attributes, file_bytes,
+		st = check_size(rl, maximum_size, page_protection, allocation_attributes, file_bytes,
 		                file_size, &size);
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;

@@ -90,13 +90,20 @@ static ntvm_ntstatus check_arguments(map_call *c)
 	uint64_t max = c->m->max_address;
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;
-	if (c->inherit != NTVM_VIEW_SHARE && c->inherit != NTVM_VIEW_UNMAP)
+	if (c->inherit != NTVM_VIEW_SHARE && c->inherit != NTVM_VIEW_UNMAP && !c->rl->map_ignores_inherit)
 		return NTVM_STATUS_INVALID_PARAMETER_8;
-	if (c->type & ~TYPE_KNOWN)
+	if ((c->type & ~TYPE_KNOWN) && !c->rl->map_ignores_unknown_type)
 		return NTVM_STATUS_INVALID_PARAMETER_9;
+	c->type &= TYPE_KNOWN;
+	if ((c->protect & NTVM_PAGE_WRITECOMBINE) && c->rl->map_writecombine != NTVM_STATUS_INVALID_PARAMETER_10)
+		return c->rl->map_writecombine;
 	if (!protection_valid(c->protect))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
-	if (c->base > max || max - c->base < c->size)
+	if ((c->protect & (NTVM_PAGE_GUARD | NTVM_PAGE_NOCACHE)) && c->rl->map_view_modifiers)
+		return c->rl->map_view_modifiers;
+	if (c->base > max)
+		return c->rl->map_base_above_max;
+	if (max - c->base < c->size)
 		return NTVM_STATUS_INVALID_PARAMETER_3;
 	if (c->zero_bits && c->base + c->size > c->limit)
 		return NTVM_STATUS_INVALID_PARAMETER_4;
@@ -110,7 +117,8 @@ static ntvm_ntstatus check_section(map_call *c, ntvm_handle handle)
 		return model_section_bad_handle(handle);
 	if ((c->s->access & need) != need)
 		return NTVM_STATUS_ACCESS_DENIED;
-	if (!c->s->image && !model_view_protection_ok(c->s->protect, c->protect))
+	if (!c->s->image && !model_view_protection_ok(c->s->protect, c->protect) &&
+	    !c->rl->map_ignores_section_protection)
 		return NTVM_STATUS_SECTION_PROTECTION;
 	return NTVM_STATUS_SUCCESS;
 }
@@ -122,23 +130,31 @@ static ntvm_ntstatus check_view_size(map_call *c)
 		return NTVM_STATUS_MAPPED_ALIGNMENT;
 	if (c->s->image)
 		return NTVM_STATUS_SUCCESS;
-	if (c->size > UINT64_MAX - c->offset || c->offset + c->size > c->s->size)
+	if (c->offset >= c->s->size)
+		return c->rl->map_offset_past_end;
+	uint64_t end = c->s->size;
+	if (c->rl->map_view_to_last_page)
+		end += (MODEL_PAGE - end % MODEL_PAGE) % MODEL_PAGE;
+	if (c->size > UINT64_MAX - c->offset || c->offset + c->size > end)
 		return NTVM_STATUS_INVALID_VIEW_SIZE;
 	if (c->size == 0) {
 		if (c->offset >= c->s->size || max - c->base < c->s->size - c->offset)
 			return NTVM_STATUS_INVALID_VIEW_SIZE;
 		c->size = c->s->size - c->offset;
 	}
-	return c->commit > c->size ? NTVM_STATUS_INVALID_PARAMETER_5 : NTVM_STATUS_SUCCESS;
+	return c->commit > c->size ? c->rl->map_commit_past_view : NTVM_STATUS_SUCCESS;
 }
 
 /* What ntvm does not model (docs/nt-semantics.md, NtMapViewOfSection step 13). */
-static ntvm_ntstatus check_unsupported(const map_call *c)
+static ntvm_ntstatus check_unsupported(map_call *c)
 {
 	if (c->protect & NTVM_PAGE_WRITECOMBINE)
 		return NTVM_STATUS_INVALID_PARAMETER_10;
-	if (c->type & NTVM_MEM_RESERVE)
-		return c->s->image ? NTVM_STATUS_INVALID_PARAMETER_9 : NTVM_STATUS_NOT_SUPPORTED;
+	if ((c->type & NTVM_MEM_RESERVE) && c->s->image)
+		return NTVM_STATUS_INVALID_PARAMETER_9;
+	if ((c->type & NTVM_MEM_RESERVE) && !c->rl->map_ignores_reserve)
+		return NTVM_STATUS_NOT_SUPPORTED;
+	c->type &= ~NTVM_MEM_RESERVE;
 	if (c->type & (NTVM_MEM_LARGE_PAGES | SEC_NO_CHANGE))
 		return NTVM_STATUS_NOT_SUPPORTED;
 	return NTVM_STATUS_SUCCESS;
@@ -245,7 +261,8 @@ static void commit_head(map_call *c, model_resv *r, ntvm_perm initial)
 	uint64_t n = c->commit + (MODEL_PAGE - c->commit % MODEL_PAGE) % MODEL_PAGE;
 	if (n > c->size)
 		n = c->size;
-	if (n && !c->s->image && !c->s->file && (c->s->attributes & NTVM_SEC_RESERVE))
+	if (n && !c->s->image && !c->s->file && (c->s->attributes & NTVM_SEC_RESERVE) &&
+	    !c->rl->map_ignores_commit_size)
 		model_view_commit(c->m, r, c->base, c->base + n, initial);
 }
 

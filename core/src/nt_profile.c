@@ -329,6 +329,26 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "Windows: ReactOS NtFreeVirtualMemory; Wine: probe: tests/nt/wine-probe/sections.c under "
 	  "Wine 8.0 (results-sections.txt) (decommit and release, at the base and inside, size 0 "
 	  "and past the end)" },
+	{ ROW(MAP_VIEW_MODIFIERS), "NtMapViewOfSection with PAGE_GUARD or PAGE_NOCACHE in the view protection",
+	  OK, NTVM_STATUS_INVALID_PAGE_PROTECTION,
+	  "accepted: the view's pages carry the modifier (a PAGE_GUARD view faults once)",
+	  "STATUS_INVALID_PAGE_PROTECTION (with the protection check)",
+	  "Windows: ReactOS kmtests ZwMapViewOfSection BehaviorChecks (PAGE_GUARD|PAGE_READWRITE maps "
+	  "and faults with STATUS_GUARD_PAGE_VIOLATION once; PAGE_NOCACHE not pinned); Wine: "
+	  "recording section-wine-rows" },
+	{ ROW(MAP_VIEW_PAST_SECTION),
+	  "NtMapViewOfSection of a data section with offset + view size past the section's size but "
+	  "not past its last page (e.g. 0x2000 bytes of a 0x1234-byte section)",
+	  NTVM_STATUS_INVALID_VIEW_SIZE, OK, "STATUS_INVALID_VIEW_SIZE",
+	  "accepted: the limit is the section's size rounded up to pages",
+	  "Windows: ReactOS kmtests ZwMapViewOfSection AdvancedErrorChecks (expectations/"
+	  "section-view-limits); Wine: recording section-wine-rows (0x2000 maps, 0x2001 "
+	  "STATUS_INVALID_VIEW_SIZE)" },
+	{ ROW(MAP_COMMIT_PAST_VIEW), "NtMapViewOfSection with a commit size larger than the view",
+	  NTVM_STATUS_INVALID_PARAMETER_5, OK, "STATUS_INVALID_PARAMETER_5",
+	  "accepted (a commit size commits nothing, MAP_COMMIT_SIZE)",
+	  "Windows: ReactOS kmtests ZwMapViewOfSection (expectations/section-view-limits); Wine: "
+	  "recording section-wine-rows" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

@@ -73,6 +73,9 @@ typedef enum nt_situation {
 	NT_SIT_MAP_OFFSET_PAST_END,        /* NtMapViewOfSection: offset at or past the section's end */
 	NT_SIT_MAP_COMMIT_SIZE,            /* NtMapViewOfSection: commit size on a SEC_RESERVE section */
 	NT_SIT_FREE_VIEW,                  /* NtFreeVirtualMemory on a view (or MMIO) */
+	NT_SIT_MAP_VIEW_MODIFIERS,         /* NtMapViewOfSection: PAGE_GUARD / PAGE_NOCACHE in the protection */
+	NT_SIT_MAP_VIEW_PAST_SECTION,      /* NtMapViewOfSection: view past the section's size, not its last page */
+	NT_SIT_MAP_COMMIT_PAST_VIEW,       /* NtMapViewOfSection: commit size larger than the view */
 	NT_SIT_COUNT
 } nt_situation;
 

@@ -77,6 +77,9 @@ static ntvm_ntstatus check_arguments(map_req *r, uint32_t inherit)
 		return nt_profile_result(r->vm, NT_SIT_MAP_WRITECOMBINE);
 	if ((st = check_protect(r->protect)) != NTVM_STATUS_SUCCESS)
 		return st;
+	if ((r->protect & (NTVM_PAGE_GUARD | NTVM_PAGE_NOCACHE)) &&
+	    (st = nt_profile_result(r->vm, NT_SIT_MAP_VIEW_MODIFIERS)) != NTVM_STATUS_SUCCESS)
+		return st;
 	uint64_t max = ntvm_max_address(r->vm);
 	if (r->base > max)
 		return nt_profile_result(r->vm, NT_SIT_MAP_BASE_ABOVE_MAX);
@@ -112,7 +115,10 @@ static ntvm_ntstatus check_view_size(map_req *r)
 		return NTVM_STATUS_SUCCESS;
 	if (r->offset >= r->s->size)
 		return nt_profile_result(r->vm, NT_SIT_MAP_OFFSET_PAST_END);
-	if (r->offset + r->size < r->offset || r->offset + r->size > r->s->size)
+	uint64_t end = r->s->size;
+	if (nt_profile_result(r->vm, NT_SIT_MAP_VIEW_PAST_SECTION) == NTVM_STATUS_SUCCESS)
+		end = ntvm__align_up(end, NT_PAGE);
+	if (r->offset + r->size < r->offset || r->offset + r->size > end)
 		return NTVM_STATUS_INVALID_VIEW_SIZE;
 	if (r->size == 0) {
 		uint64_t max = ntvm_max_address(r->vm);
@@ -121,7 +127,7 @@ static ntvm_ntstatus check_view_size(map_req *r)
 		r->size = r->s->size - r->offset;
 	}
 	if (r->commit_size > r->size)
-		return NTVM_STATUS_INVALID_PARAMETER_5;
+		return nt_profile_result(r->vm, NT_SIT_MAP_COMMIT_PAST_VIEW);
 	return NTVM_STATUS_SUCCESS;
 }
 
