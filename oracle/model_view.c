@@ -152,8 +152,8 @@ static ntvm_ntstatus check_unsupported(map_call *c)
 		return NTVM_STATUS_INVALID_PARAMETER_10;
 	if ((c->type & NTVM_MEM_RESERVE) && c->s->image)
 		return NTVM_STATUS_INVALID_PARAMETER_9;
-	if ((c->type & NTVM_MEM_RESERVE) && !c->rl->map_ignores_reserve)
-		return NTVM_STATUS_NOT_SUPPORTED;
+	if ((c->type & NTVM_MEM_RESERVE) && !c->rl->map_ignores_reserve) /* core row MAP_MEM_RESERVE */
+		return c->s->file ? NTVM_STATUS_NOT_SUPPORTED : NTVM_STATUS_INVALID_PARAMETER_9;
 	c->type &= ~NTVM_MEM_RESERVE;
 	if (c->type & (NTVM_MEM_LARGE_PAGES | SEC_NO_CHANGE))
 		return NTVM_STATUS_NOT_SUPPORTED;

@@ -274,10 +274,12 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "base+0x1000 gives STATUS_MAPPED_ALIGNMENT)" },
 	{ ROW(MAP_MEM_RESERVE),
 	  "NtMapViewOfSection MEM_RESERVE on a data section",
-	  NTVM_STATUS_NOT_SUPPORTED, ALT,
-	  "not modelled (views of extendable sections): STATUS_NOT_SUPPORTED (ntvm-specific)",
+	  NTVM_STATUS_INVALID_PARAMETER_9, ALT,
+	  "page-file section: STATUS_INVALID_PARAMETER_9; data-file section: a reserved view, not "
+	  "modelled: STATUS_NOT_SUPPORTED (ntvm-specific)",
 	  "accepted: ignored, the view is mapped as without it",
-	  "Windows: WRK MmMapViewOfSection (MEM_RESERVE views); Wine: probe: "
+	  "Windows: ReactOS kmtests ZwMapViewOfSection (page-file section: _9; file section: "
+	  "maps), WRK MmMapViewOfSection (MEM_RESERVE views); Wine: probe: "
 	  "tests/nt/wine-probe/sections.c under Wine 8.0 (results-sections.txt) (SEC_COMMIT and "
 	  "SEC_RESERVE sections map as usual)" },
 	{ ROW(MAP_WRITECOMBINE),

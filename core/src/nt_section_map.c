@@ -139,7 +139,7 @@ static ntvm_ntstatus check_unsupported(map_req *r)
 	if ((r->type & NTVM_MEM_RESERVE) && r->s->image_perms)
 		return NTVM_STATUS_INVALID_PARAMETER_9;
 	if ((r->type & NTVM_MEM_RESERVE) && refused(r, NT_SIT_MAP_MEM_RESERVE, &st))
-		return st;
+		return r->s->file ? NTVM_STATUS_NOT_SUPPORTED : st;
 	r->type &= ~NTVM_MEM_RESERVE;
 	if (r->type & (NTVM_MEM_LARGE_PAGES | NTVM_SEC_NO_CHANGE))
 		return NTVM_STATUS_NOT_SUPPORTED;

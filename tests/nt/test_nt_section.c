@@ -184,7 +184,8 @@ TEST(map_statuses)
 		             win ? NTVM_STATUS_INVALID_PARAMETER_8 : S_OK);
 		CHECK_EQ_U64(sec_map_full(vm, h, 0, 0, 0x20001, 0, 0x20000, 1, 0, RW).st,
 		             win ? NTVM_STATUS_INVALID_PARAMETER_5 : S_OK); /* MAP_COMMIT_PAST_VIEW */
-		CHECK_EQ_U64(sec_map(vm, h, 0, 0, 0, NTVM_MEM_RESERVE, RW).st, win ? NTVM_STATUS_NOT_SUPPORTED : S_OK);
+		CHECK_EQ_U64(sec_map(vm, h, 0, 0, 0, NTVM_MEM_RESERVE, RW).st,
+		             win ? NTVM_STATUS_INVALID_PARAMETER_9 : S_OK); /* page-file section */
 		sec_out z = sec_map_full(vm, h, 0, 1, 0, 0, 0, 1, NTVM_MEM_TOP_DOWN, RW);
 		CHECK_EQ_U64(z.st, S_OK);
 		CHECK(z.base >> 31 == 0);
