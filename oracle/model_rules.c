@@ -89,6 +89,7 @@ static const model_nt_rules windows_rules = {
 	.map_view_modifiers = NTVM_STATUS_SUCCESS,                   /* core row MAP_VIEW_MODIFIERS */
 	.map_view_to_last_page = false,                              /* core row MAP_VIEW_PAST_SECTION */
 	.map_commit_past_view = NTVM_STATUS_INVALID_PARAMETER_5,     /* core row MAP_COMMIT_PAST_VIEW */
+	.map_ignores_large_pages = false,                            /* core row MAP_LARGE_PAGES */
 };
 
 static const model_nt_rules wine_rules = {
@@ -145,6 +146,7 @@ static const model_nt_rules wine_rules = {
 	.map_view_modifiers = NTVM_STATUS_INVALID_PAGE_PROTECTION,
 	.map_view_to_last_page = true,
 	.map_commit_past_view = NTVM_STATUS_SUCCESS,
+	.map_ignores_large_pages = true,
 };
 
 const model_nt_rules *model_nt_rules_for(ntvm_behaviour behaviour)

@@ -93,6 +93,7 @@ typedef struct model_nt_rules {
 	ntvm_ntstatus map_view_modifiers;     /* PAGE_GUARD / PAGE_NOCACHE in a view protection */
 	bool map_view_to_last_page;           /* a view may reach the section's last page (else its size) */
 	ntvm_ntstatus map_commit_past_view;   /* commit size larger than the view */
+	bool map_ignores_large_pages;         /* MEM_LARGE_PAGES ignored (else STATUS_NOT_SUPPORTED) */
 } model_nt_rules;
 
 extern const model_core_rules model_core;

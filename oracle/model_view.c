@@ -155,7 +155,9 @@ static ntvm_ntstatus check_unsupported(map_call *c)
 	if ((c->type & NTVM_MEM_RESERVE) && !c->rl->map_ignores_reserve) /* core row MAP_MEM_RESERVE */
 		return c->s->file ? NTVM_STATUS_NOT_SUPPORTED : NTVM_STATUS_INVALID_PARAMETER_9;
 	c->type &= ~NTVM_MEM_RESERVE;
-	if (c->type & (NTVM_MEM_LARGE_PAGES | SEC_NO_CHANGE))
+	if ((c->type & NTVM_MEM_LARGE_PAGES) && !c->rl->map_ignores_large_pages)
+		return NTVM_STATUS_NOT_SUPPORTED;
+	if (c->type & SEC_NO_CHANGE)
 		return NTVM_STATUS_NOT_SUPPORTED;
 	return NTVM_STATUS_SUCCESS;
 }

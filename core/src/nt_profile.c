@@ -351,6 +351,12 @@ static const nt_profile_row rows[NT_SIT_COUNT] = {
 	  "accepted (a commit size commits nothing, MAP_COMMIT_SIZE)",
 	  "Windows: ReactOS kmtests ZwMapViewOfSection (expectations/section-view-limits); Wine: "
 	  "recording section-wine-rows" },
+	{ ROW(MAP_LARGE_PAGES), "NtMapViewOfSection with MEM_LARGE_PAGES in the allocation type",
+	  NTVM_STATUS_NOT_SUPPORTED, ALT,
+	  "not modelled (large-page views): STATUS_NOT_SUPPORTED (ntvm-specific)",
+	  "accepted: ignored, the view is mapped as without it",
+	  "Windows: ReactOS kmtests ZwMapViewOfSection (MEM_LARGE_PAGES|MEM_RESERVE on a file "
+	  "section maps); Wine: recording section-wine-rows" },
 };
 
 const nt_profile_row *nt_profile_rows(size_t *count)

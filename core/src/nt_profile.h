@@ -76,6 +76,7 @@ typedef enum nt_situation {
 	NT_SIT_MAP_VIEW_MODIFIERS,         /* NtMapViewOfSection: PAGE_GUARD / PAGE_NOCACHE in the protection */
 	NT_SIT_MAP_VIEW_PAST_SECTION,      /* NtMapViewOfSection: view past the section's size, not its last page */
 	NT_SIT_MAP_COMMIT_PAST_VIEW,       /* NtMapViewOfSection: commit size larger than the view */
+	NT_SIT_MAP_LARGE_PAGES,            /* NtMapViewOfSection: MEM_LARGE_PAGES */
 	NT_SIT_COUNT
 } nt_situation;
 

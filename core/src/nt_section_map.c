@@ -141,7 +141,9 @@ static ntvm_ntstatus check_unsupported(map_req *r)
 	if ((r->type & NTVM_MEM_RESERVE) && refused(r, NT_SIT_MAP_MEM_RESERVE, &st))
 		return r->s->file ? NTVM_STATUS_NOT_SUPPORTED : st;
 	r->type &= ~NTVM_MEM_RESERVE;
-	if (r->type & (NTVM_MEM_LARGE_PAGES | NTVM_SEC_NO_CHANGE))
+	if ((r->type & NTVM_MEM_LARGE_PAGES) && refused(r, NT_SIT_MAP_LARGE_PAGES, &st))
+		return st;
+	if (r->type & NTVM_SEC_NO_CHANGE)
 		return NTVM_STATUS_NOT_SUPPORTED;
 	if (r->vm->backend.map_shared == NULL)
 		return NTVM_STATUS_NOT_SUPPORTED;
