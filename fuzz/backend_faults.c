@@ -1,6 +1,8 @@
 /*
- * backend_faults.c -- fuzz target: manager operations over a backend that
- * fails its Nth fallible call (N from the header byte) and holds at most
+ * backend_faults.c -- fuzz target: manager operations (header bit 7 clear)
+ * or NT calls with sections (bit 7 set: views mapped through map_shared,
+ * copy-on-write, section commits) over a backend that
+ * fails its Nth fallible call (N from the header's low 7 bits) and holds at most
  * FAULT_BACKEND_MAX_PAGES pages, or (header 0) over the embedded backend;
  * and in both, host allocations of the core (ntvm__heap, core/src/heap.c)
  * that fail on request: a FOP_MISC record with b5 % 8 == 7 and b6 & 7 == 6
@@ -40,9 +42,24 @@ static void *heap_malloc(size_t n) { return heap_fail_now() ? NULL : malloc(n); 
 static void *heap_calloc(size_t n, size_t size) { return heap_fail_now() ? NULL : calloc(n, size); }
 static void *heap_realloc(void *p, size_t n) { return heap_fail_now() ? NULL : realloc(p, n); }
 
+/* Core programs: a misc record (an MMIO re-bind); section programs: an
+ * execute record with b7 >= 0xF0. */
 static bool arms_heap_failure(const fuzz_record *r)
 {
-	return r->b[0] == FOP_MISC && r->b[5] % 8 == 7 && (r->b[6] & 7) == 6;
+	return (r->b[0] == FOP_MISC && r->b[5] % 8 == 7 && (r->b[6] & 7) == 6) ||
+	       (r->b[0] == FOP_NT_EXECUTE && r->b[7] >= 0xF0);
+}
+
+/* A status an NT call may answer when it failed (success codes of a map included). */
+static bool nt_failure(uint64_t status)
+{
+	return status != NTVM_STATUS_SUCCESS && status != NTVM_STATUS_IMAGE_NOT_AT_BASE &&
+	       status != NTVM_STATUS_IMAGE_MACHINE_TYPE_MISMATCH;
+}
+
+static void pause_injection(bool on)
+{
+	backend.paused = on;
 }
 
 static bool backend_failed(fuzz_run *run)
@@ -120,6 +137,11 @@ static void check_backend(fuzz_run *run)
 		if (!page || !page->committed || effective(&run->m, page->perm) != p->effective)
 			fuzz_fail(run, true, p->address, "backend page 0x%llx: effective 0x%x is wrong",
 			          (unsigned long long)p->address, p->effective);
+		/* a view's page is the section's, until a copy-on-write made it the view's */
+		bool shared = r->section && !model_peek_page(&run->m, p->address);
+		if (p->shared != shared)
+			fuzz_fail(run, true, p->address, "backend page 0x%llx is mapped %s",
+			          (unsigned long long)p->address, p->shared ? "shared" : "private");
 	}
 }
 
@@ -132,7 +154,10 @@ static void check_undone(fuzz_run *run, model *before, uint64_t version)
 	run->recover = NULL;
 	if (ntvm_layout_version(run->vm) != version)
 		fuzz_fail(run, false, 0, "an operation that met a backend failure moved the version");
-	if (fuzz_returns_status(l->op) && l->core[0] != NTVM_E_BACKEND &&
+	if (run->nt && l->op != FOP_NT_QUERY && !nt_failure(l->core[0]))
+		fuzz_fail(run, false, 0, "an NT call that met a backend failure answered 0x%llx",
+		          (unsigned long long)l->core[0]);
+	if (!run->nt && fuzz_returns_status(l->op) && l->core[0] != NTVM_E_BACKEND &&
 	    l->core[0] != NTVM_E_NO_MEMORY && l->core[0] != l->model[0])
 		fuzz_fail(run, false, 0, "a backend failure was reported as %s",
 		          ntvm_status_name((ntvm_status)l->core[0]));
@@ -145,10 +170,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ntvm_config config = {0};
 	jmp_buf recover;
 	struct ntvm__heap_hooks saved_heap = ntvm__heap;
-	fault_backend_init(&backend, size ? data[0] : 0);
+	bool sections = size && (data[0] & 0x80);
+	fault_backend_init(&backend, size ? data[0] & 0x7F : 0);
 	config.backend = backend.fail_at ? &backend.iface : NULL;
-	if (!fuzz_run_start(&run, "backend_faults", data, size, FUZZ_SET_CORE, &config))
+	if (!fuzz_run_start(&run, "backend_faults", data, size,
+	                    sections ? FUZZ_SET_NT_SECTIONS : FUZZ_SET_CORE, &config))
 		return 0;
+	run.env.sections = sections;
+	run.checking = pause_injection;
 	heap_calls = heap_fail_at = 0;
 	ntvm__heap = (struct ntvm__heap_hooks){heap_malloc, heap_calloc, heap_realloc};
 	for (size_t i = 0; i < run.prog.count; i++) {
@@ -165,7 +194,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run.recover = &recover;
 		run.excuse = backend_failed;
 		if (setjmp(recover) == 0) {
-			fuzz_exec_core_op(&run, &run.prog.ops[i]);
+			if (sections)
+				fuzz_exec_nt_op(&run, &run.prog.ops[i]);
+			else
+				fuzz_exec_core_op(&run, &run.prog.ops[i]);
 			run.recover = NULL;
 			model_fini(&before);
 		} else {

@@ -12,6 +12,8 @@
 
 static bool inject(fault_backend *fb)
 {
+	if (fb->paused)
+		return false;
 	if (++fb->calls == fb->fail_at) {
 		fb->failed = true;
 		return true;
@@ -82,8 +84,32 @@ static int fb_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effectiv
 			fb->failed = true;
 			return 1;
 		}
-		fb->pages[fb->count++] = (fault_page){at, effective, effective, bytes};
+		fb->pages[fb->count++] = (fault_page){at, effective, effective, bytes, false};
 	}
+	return 0;
+}
+
+/* A section view's pages: the manager's host memory, read and written in place. */
+static int fb_map_shared(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective,
+                         void *host)
+{
+	fault_backend *fb = ctx;
+	if (effective & ~NTVM_PERM_ACCESS_MASK)
+		breach(fb, "map_shared with modifier bits");
+	if (address % PAGE || size % PAGE || size == 0 || count_in(fb, address, size) ||
+	    meets_mmio(fb, address, size))
+		breach(fb, "map_shared of mapped or misaligned pages");
+	if (host == NULL || (uintptr_t)host % PAGE)
+		breach(fb, "map_shared of host memory that is not page aligned");
+	if (inject(fb))
+		return 1;
+	if (size / PAGE > FAULT_BACKEND_MAX_PAGES - fb->count) {
+		fb->failed = true;
+		return 1;
+	}
+	for (uint64_t at = address; at - address < size; at += PAGE)
+		fb->pages[fb->count++] =
+			(fault_page){at, effective, effective, (uint8_t *)host + (at - address), true};
 	return 0;
 }
 
@@ -98,9 +124,10 @@ static void fb_unmap(void *ctx, uint64_t address, uint64_t size)
 	}
 	whole_range_mapped(fb, address, size);
 	for (size_t i = 0; i < fb->count; i++) {
-		if (fb->pages[i].address >= address && fb->pages[i].address - address < size)
-			free(fb->pages[i].bytes);
-		else
+		if (fb->pages[i].address >= address && fb->pages[i].address - address < size) {
+			if (!fb->pages[i].shared)
+				free(fb->pages[i].bytes);
+		} else
 			fb->pages[n++] = fb->pages[i];
 	}
 	fb->count = n;
@@ -193,19 +220,21 @@ static int fb_map_mmio(void *ctx, uint64_t address, uint64_t size, ntvm_mmio_rea
 void fault_backend_init(fault_backend *fb, uint64_t fail_at)
 {
 	fb->iface = (ntvm_backend){fb, fb_map, fb_unmap, fb_protect, fb_read, fb_write,
-	                           fb_map_mmio, NULL, NULL};
+	                           fb_map_mmio, NULL, fb_map_shared};
 	fb->count = 0;
 	fb->mmio_count = 0;
 	fb->calls = 0;
 	fb->fail_at = fail_at;
 	fb->failed = false;
+	fb->paused = false;
 	fb->violation = NULL;
 }
 
 void fault_backend_fini(fault_backend *fb)
 {
 	for (size_t i = 0; i < fb->count; i++)
-		free(fb->pages[i].bytes);
+		if (!fb->pages[i].shared)
+			free(fb->pages[i].bytes);
 	fb->count = 0;
 	fb->mmio_count = 0;
 }

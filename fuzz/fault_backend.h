@@ -2,6 +2,8 @@
  * fault_backend.h -- a small in-memory ntvm_backend for the backend_faults
  * target: it fails the Nth fallible call on request, refuses to hold more
  * than FAULT_BACKEND_MAX_PAGES pages (so huge commits fail cleanly too),
+ * maps section views shared (map_shared: the page's bytes are the host
+ * memory the manager passes, failing on request like map),
  * never fails a protect that restores the permission pages had just before
  * (the contract lets the manager rely on that to undo), keeps up to
  * FAULT_BACKEND_MAX_MMIO MMIO ranges with the callbacks it was given (the
@@ -26,6 +28,7 @@ typedef struct fault_page {
 	ntvm_perm effective;
 	ntvm_perm previous; /* before the last protect: restoring it must not fail */
 	uint8_t *bytes;
+	bool shared;        /* mapped by map_shared: bytes are the manager's, never freed here */
 } fault_page;
 
 typedef struct fault_mmio {
@@ -44,6 +47,7 @@ typedef struct fault_backend {
 	uint64_t calls;        /* fallible calls so far */
 	uint64_t fail_at;      /* the fallible call to fail (1-based); 0: none */
 	bool failed;           /* a call failed since the flag was last cleared */
+	bool paused;           /* no failure is injected and no call counted */
 	const char *violation; /* the first contract breach, or NULL */
 } fault_backend;
 

@@ -40,6 +40,7 @@ bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size
 	run->recover = NULL;
 	run->excuse = NULL;
 	run->verbose = getenv("NTVM_FUZZ_VERBOSE") != NULL;
+	run->checking = NULL;
 	fuzz_decode(data, size, set, &run->prog);
 	if (!model_init(&run->m, c->address_profile, c->behaviour))
 		return false;

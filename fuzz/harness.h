@@ -46,6 +46,10 @@ struct fuzz_run {
 	jmp_buf *recover;
 	bool (*excuse)(fuzz_run *run);
 	bool verbose; /* NTVM_FUZZ_VERBOSE set: every NT operation is printed */
+	/* backend_faults: called with true before the harness's own reads through
+	 * the backend (fuzz_compare_views) and false after, so that injected
+	 * failures meet only the operations themselves; NULL: none. */
+	void (*checking)(bool on);
 };
 
 /* Decode, create the manager (config may be NULL) and the model; false: skip the input. */

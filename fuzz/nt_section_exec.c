@@ -133,6 +133,8 @@ void fuzz_compare_views(fuzz_run *run)
 {
 	static uint8_t cbuf[MODEL_PAGE], mbuf[MODEL_PAGE];
 	const model *m = &run->m;
+	if (run->checking)
+		run->checking(true);
 	for (size_t i = 0; i < m->resv_count; i++) {
 		const model_resv *v = &m->resv[i];
 		for (uint64_t p = 0; v->section && p < v->length && p < 64 * MODEL_PAGE; p += MODEL_PAGE) {
@@ -148,4 +150,6 @@ void fuzz_compare_views(fuzz_run *run)
 				          ntvm_status_name(ms));
 		}
 	}
+	if (run->checking)
+		run->checking(false);
 }
