@@ -102,8 +102,10 @@ ntvm_ntstatus nt_section_commit_in_view(ntvm *vm, const ntvm_reservation *res, u
 	ntvm_ntstatus st = nt_section_view_protect(vm, base, &protect);
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;
+	/* protect passed nt_prot_check already; its unknown bits (kept only
+	 * when the profile ignores them) and WRITECOMBINE are not page state. */
 	ntvm_perm perm;
-	if (!ntvm_perm_from_page(protect & ~NTVM_PAGE_WRITECOMBINE, &perm))
+	if (!ntvm_perm_from_page(protect & (0xFFu | NTVM_PAGE_GUARD | NTVM_PAGE_NOCACHE), &perm))
 		return NTVM_STATUS_INVALID_PAGE_PROTECTION;
 	perm = nt_prot_for_pages(perm, res);
 	bool others = !nt_profile_alternative(vm, NT_SIT_SECTION_COMMIT_OTHER_VIEWS);
