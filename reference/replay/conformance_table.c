@@ -219,6 +219,13 @@ static const char *const op_words[][3] = {
 	{ "free", "NtFreeVirtualMemory", NULL },
 	{ "protect", "NtProtectVirtualMemory", NULL },
 	{ "query", "NtQueryVirtualMemory", "MemoryBasicInformation" },
+	{ "section", "NtCreateSection", NULL },
+	{ "map", "NtMapViewOfSection", NULL },
+	{ "unmap", "NtUnmapViewOfSection", NULL },
+	{ "extend", "NtExtendSection", NULL },
+	{ "close", "NtClose", NULL },
+	{ "read", "read", NULL },   /* CPU accesses: rows say "a read", "a write" */
+	{ "write", "write", NULL },
 };
 
 static bool row_has_word(const struct conf_table *t, size_t i, const char *word)
