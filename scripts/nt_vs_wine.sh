@@ -26,12 +26,23 @@ inc="-Icore/include -Icore/src -Ioracle -Ireference/trace -Ireference/pe -Irefer
 srcs=(core/src/*.c oracle/*.c reference/trace/*.c reference/pe/*.c fuzz/decoder.c
 	reference/recorder/record.c reference/recorder/record_sections.c reference/recorder/guard.c reference/recorder/rec_ntvm.c
 	fuzz/nt_vs_wine/*.c)
+# An object is rebuilt when its source or any header it included (clang's
+# dependency file) is newer: a stale object compiled against an older struct
+# layout would corrupt memory at run time.
+stale() {
+	[ -f "$1" ] && [ -f "$1.d" ] || return 0
+	local dep
+	for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$1.d"); do
+		[ "$dep" -nt "$1" ] && return 0
+	done
+	return 1
+}
 objs=()
 for s in "${srcs[@]}"; do
 	o=$obj/$(echo "$s" | tr '/' '_').o
-	if [ ! -f "$o" ] || [ "$s" -nt "$o" ]; then
+	if stale "$o"; then
 		# shellcheck disable=SC2086
-		clang $flags $inc -c "$s" -o "$o"
+		clang $flags $inc -MMD -MF "$o.d" -c "$s" -o "$o"
 	fi
 	objs+=("$o")
 done
