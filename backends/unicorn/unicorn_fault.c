@@ -54,25 +54,6 @@ uint32_t ntvm_unicorn_access_of_error(uc_err err)
 	}
 }
 
-/* The status of one page for the access, as ntvm_nt_access decides it. */
-static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access)
-{
-	ntvm_region_info info;
-	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !info.is_committed)
-		return NTVM_STATUS_ACCESS_VIOLATION;
-	if (info.perm & NTVM_PERM_GUARD)
-		return NTVM_STATUS_GUARD_PAGE_VIOLATION;
-	ntvm_perm a = info.perm & NTVM_PERM_ACCESS_MASK;
-	bool ok;
-	if (access == NTVM_ACCESS_WRITE)
-		ok = (a & NTVM_PERM_WRITE) != 0;
-	else if (access == NTVM_ACCESS_EXECUTE)
-		ok = (a & NTVM_PERM_EXEC) || (!ntvm_get_dep(vm) && (a & NTVM_PERM_READ));
-	else
-		ok = a != 0;
-	return ok ? NTVM_STATUS_SUCCESS : NTVM_STATUS_ACCESS_VIOLATION;
-}
-
 /* A store to a WRITECOPY page: make the copy now, through ntvm_nt_access
  * writing back the byte that is there (public API only). */
 static void copy_on_write(ntvm *vm, uint64_t at)
@@ -92,10 +73,13 @@ ntvm_ntstatus ntvm_unicorn_fault_status(ntvm *vm, uint32_t access, uint64_t addr
 		last = UINT64_MAX;
 	uint64_t at = address;
 	for (;;) {
-		ntvm_ntstatus st = page_status(vm, at, access);
+		ntvm_ntstatus st = ntvm_nt_access_status(vm, at, access);
 		if (st != NTVM_STATUS_SUCCESS) {
-			if (st == NTVM_STATUS_GUARD_PAGE_VIOLATION)
-				(void)ntvm_clear_guard(vm, at);
+			/* A guard fault clears the guard as ntvm_nt_access does: on a
+			 * committed page, or (Wine 8.0, row RESERVED_GUARD_FAULT) in
+			 * a reserved page's last protection. */
+			if (st == NTVM_STATUS_GUARD_PAGE_VIOLATION && !ntvm_clear_guard(vm, at))
+				(void)ntvm_clear_reserved_guard(vm, at, NULL);
 			if (fault_address)
 				*fault_address = at;
 			return st;

@@ -43,6 +43,12 @@ static ntvm_ntstatus page_status(const ntvm *vm, uint64_t at, uint32_t access, u
 	return ok ? NTVM_STATUS_SUCCESS : NTVM_STATUS_ACCESS_VIOLATION;
 }
 
+ntvm_ntstatus ntvm_nt_access_status(const ntvm *vm, uint64_t address, uint32_t access)
+{
+	uint64_t run;
+	return page_status(vm, address, access, &run);
+}
+
 /* Bytes from at to the end of its page, at most left. */
 static size_t chunk_len(uint64_t at, size_t left)
 {

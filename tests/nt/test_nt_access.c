@@ -219,7 +219,33 @@ TEST(bad_arguments)
 	ntvm_destroy(vm);
 }
 
+/* ntvm_nt_access_status answers what ntvm_nt_access would, with no effect:
+ * a guard page stays a guard page until the real access. */
+TEST(access_status_has_no_effect)
+{
+	for (int p = 0; p < 2; p++) {
+		ntvm *vm = nt_vm(profiles[p]);
+		uint8_t b[1];
+		CHECK_OUT(nt_alloc(vm, X, 0x2000, RC, RW), S_OK, X, 0x2000);
+		CHECK_EQ_U64(nt_prot(vm, X + 0x1000, 0x1000, RW | NTVM_PAGE_GUARD).st, S_OK);
+		uint64_t before = ntvm_test_digest(vm);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X, NTVM_ACCESS_WRITE), S_OK);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X, NTVM_ACCESS_EXECUTE),
+		             NTVM_STATUS_ACCESS_VIOLATION);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X + 0x1000, NTVM_ACCESS_READ),
+		             NTVM_STATUS_GUARD_PAGE_VIOLATION);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X + 0x1000, NTVM_ACCESS_READ),
+		             NTVM_STATUS_GUARD_PAGE_VIOLATION);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X + 0x10000, NTVM_ACCESS_READ),
+		             NTVM_STATUS_ACCESS_VIOLATION);
+		CHECK_EQ_U64(ntvm_test_digest(vm), before);
+		CHECK_EQ_U64(nt_read(vm, X + 0x1000, b, 1, NULL), NTVM_STATUS_GUARD_PAGE_VIOLATION);
+		CHECK_EQ_U64(ntvm_nt_access_status(vm, X + 0x1000, NTVM_ACCESS_READ), S_OK);
+		ntvm_destroy(vm);
+	}
+}
+
 TEST_MAIN(TEST_CASE(access_violations), TEST_CASE(partial_write), TEST_CASE(guard_pages),
           TEST_CASE(reserved_guard_pages),
           TEST_CASE(execute_and_dep), TEST_CASE(writecopy_view), TEST_CASE(long_write),
-          TEST_CASE(bad_arguments))
+          TEST_CASE(bad_arguments), TEST_CASE(access_status_has_no_effect))

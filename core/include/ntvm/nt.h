@@ -57,6 +57,13 @@ enum {
 ntvm_ntstatus ntvm_nt_access(ntvm *vm, uint64_t address, void *data, size_t length,
                              uint32_t access, uint64_t *fault_address);
 
+/*
+ * The status a one-byte access of kind `access` at address would get from
+ * ntvm_nt_access, without any of its effects (no guard cleared, no copy on
+ * write, nothing moved).  For CPU emulators that decide faults themselves.
+ */
+ntvm_ntstatus ntvm_nt_access_status(const ntvm *vm, uint64_t address, uint32_t access);
+
 /* ------------------------------------------------------------------ */
 /* Sections                                                             */
 /* ------------------------------------------------------------------ */
