@@ -126,6 +126,10 @@ typedef struct bench_case {
 	void *(*target_of)(void *state); /* the target inside the state, for statistics */
 	uint64_t model_cap; /* 0: ctx->model_cap; lower where the model is O(n^2) per call */
 	const bench_ops *ntvm; /* NULL: bench_ntvm_ops; another: no model figure */
+	/* > 1: one loop op makes this many NT calls; the row's ns/op figures
+	 * are then per call, and extra is the time of the whole op. */
+	unsigned calls_per_op;
+	const char *op_unit; /* with calls_per_op: extra's unit, e.g. "ns/cycle" */
 } bench_case;
 
 void bench_run_case(bench_ctx *ctx, const bench_case *c);
@@ -149,6 +153,10 @@ void wl_metadata(bench_ctx *ctx);
 #define BENCH_BASE 0x100000000ull /* the 64-bit profile's default allocation address */
 #define BENCH_GRANULE NTVM_ALLOCATION_GRANULARITY
 #define BENCH_PAGE NTVM_PAGE_SIZE
+
+/* The NT calls of one `cycle` op (reserve, commit, query, release): its
+ * ns/op is per call, as the issue's target and Wine's figure are. */
+#define BENCH_CYCLE_CALLS 4
 
 /* The state every workload keeps first. */
 typedef struct bench_target {

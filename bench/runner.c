@@ -177,5 +177,16 @@ void bench_run_case(bench_ctx *ctx, const bench_case *c)
 	row.spread = tm.spread;
 	if (c->ntvm == NULL)
 		bench_model_side(ctx, c, &row);
+	if (c->calls_per_op > 1) {
+		double k = c->calls_per_op;
+		row.extra = row.ns_op;
+		snprintf(row.extra_unit, sizeof row.extra_unit, "%s", c->op_unit ? c->op_unit : "ns/op");
+		row.ns_op /= k;
+		row.min_ns_op /= k;
+		if (row.model_ns_op > 0)
+			row.model_ns_op /= k;
+		if (row.ntvm_at_model_scale > 0)
+			row.ntvm_at_model_scale /= k;
+	}
 	bench_emit(ctx, &row);
 }

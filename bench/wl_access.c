@@ -80,7 +80,7 @@ void wl_access(bench_ctx *ctx)
 			snprintf(name, sizeof name, "access-%s-%zu", w ? "write" : "read", lengths[i]);
 			case_length = lengths[i];
 			case_access = w ? NTVM_ACCESS_WRITE : NTVM_ACCESS_READ;
-			bench_case c = { "access", name, 1, setup, op, teardown, bench_target_of, 0, NULL };
+			bench_case c = { "access", name, 1, setup, op, teardown, bench_target_of, 0, NULL, 0, NULL };
 			bench_run_case(ctx, &c);
 		}
 	}

@@ -91,6 +91,6 @@ static bool op(void *state, uint64_t n)
 void wl_fragmented(bench_ctx *ctx)
 {
 	bench_case c = { "fragmented", "fragmented", RESERVATIONS / ctx->scale_div, setup, op,
-	                 teardown, bench_target_of, 0, NULL };
+	                 teardown, bench_target_of, 0, NULL, 0, NULL };
 	bench_run_case(ctx, &c);
 }

@@ -83,7 +83,7 @@ static bool op(void *state, uint64_t n)
 void wl_query_walk(bench_ctx *ctx)
 {
 	bench_case c = { "query-walk", "query-walk", REGIONS / ctx->scale_div, setup, op, teardown,
-	                 bench_target_of, 0, NULL };
+	                 bench_target_of, 0, NULL, 0, NULL };
 	bench_row row;
 	bench_row_init(&row, c.group, c.name, c.scale);
 	walk_state *s = setup(&bench_ntvm_ops, c.scale);

@@ -96,7 +96,7 @@ static double walk_length(const bench_ops *ops)
 void wl_sparse_huge(bench_ctx *ctx)
 {
 	bench_case c = { "sparse-huge", "sparse-huge", HUGE_COUNT, setup, op, teardown,
-	                 bench_target_of, 0, NULL };
+	                 bench_target_of, 0, NULL, 0, NULL };
 	bench_row row;
 	bench_row_init(&row, c.group, c.name, c.scale);
 	void *state = setup(&bench_ntvm_ops, c.scale);
