@@ -9,8 +9,9 @@
 
 #include <stdlib.h>
 
-/* The checks shared by ntvm_allocate_at and ntvm_allocate_mmio. */
-static ntvm_status check_new_range(const ntvm *vm, uint64_t base, uint64_t size)
+/* The checks shared by ntvm_allocate_at and ntvm_allocate_mmio; the
+ * overlap check's descent is kept in slot for the insert. */
+static ntvm_status check_new_range(ntvm *vm, uint64_t base, uint64_t size, struct ntvm__slot *slot)
 {
 	if (size == 0 || (base & (NTVM_ALLOCATION_GRANULARITY - 1)) || !ntvm__is_page_aligned(size))
 		return NTVM_E_INVALID_ARGUMENT;
@@ -18,18 +19,23 @@ static ntvm_status check_new_range(const ntvm *vm, uint64_t base, uint64_t size)
 		return NTVM_E_INVALID_ARGUMENT;
 	if (base < NTVM_MIN_ADDRESS || base + size - 1 > vm->max_address)
 		return NTVM_E_OUT_OF_RANGE;
-	if (ntvm_overlaps_reserved_region(vm, base, size))
+	if (!ntvm__index_probe(vm, base, size, slot))
 		return NTVM_E_OVERLAP;
 	return NTVM_OK;
 }
 
-static void account_new(ntvm *vm, struct ntvm__res *r)
+/* Count r in and link it into the index: at slot when the caller probed
+ * its base (nothing changed the index since), else by a descent. */
+static void account_new(ntvm *vm, struct ntvm__res *r, struct ntvm__slot *slot)
 {
 	vm->stats.reserved_bytes += r->size;
 	vm->stats.committed_bytes += ntvm__res_committed_count(r) << NTVM__PAGE_SHIFT;
 	vm->stats.reservation_count++;
 	vm->stats.metadata_bytes += ntvm__res_meta_bytes(r);
-	ntvm__index_insert(vm, r);
+	if (slot)
+		ntvm__index_insert_at(vm, slot, r);
+	else
+		ntvm__index_insert(vm, r);
 	vm->hint = r; /* the next call is most likely about the new reservation */
 }
 
@@ -40,7 +46,8 @@ ntvm_status ntvm_allocate_at(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm p
 		return NTVM_E_INVALID_ARGUMENT;
 	if (kind != NTVM_KIND_PRIVATE && kind != NTVM_KIND_SECTION_VIEW && kind != NTVM_KIND_SECTION_IMAGE)
 		return NTVM_E_INVALID_ARGUMENT;
-	ntvm_status st = check_new_range(vm, base, size);
+	struct ntvm__slot slot;
+	ntvm_status st = check_new_range(vm, base, size, &slot);
 	if (st != NTVM_OK)
 		return st;
 	struct ntvm__res *r = ntvm__res_new(vm, base, size, perm, kind);
@@ -54,7 +61,7 @@ ntvm_status ntvm_allocate_at(ntvm *vm, uint64_t base, uint64_t size, ntvm_perm p
 		}
 		r->state = NTVM__ALL_COMMITTED;
 	}
-	account_new(vm, r);
+	account_new(vm, r, &slot);
 	ntvm__bump(vm);
 	return NTVM_OK;
 }
@@ -73,7 +80,8 @@ uint64_t ntvm_allocate(ntvm *vm, uint64_t size, ntvm_perm perm, bool reserve_onl
 ntvm_status ntvm_allocate_mmio(ntvm *vm, uint64_t base, uint64_t size, ntvm_mmio_read_fn read,
                                ntvm_mmio_write_fn write, void *user)
 {
-	ntvm_status st = check_new_range(vm, base, size);
+	struct ntvm__slot slot;
+	ntvm_status st = check_new_range(vm, base, size, &slot);
 	if (st != NTVM_OK)
 		return st;
 	if (vm->backend.map_mmio == NULL)
@@ -95,7 +103,7 @@ ntvm_status ntvm_allocate_mmio(ntvm *vm, uint64_t base, uint64_t size, ntvm_mmio
 	r->u.mmio = m;
 	r->state = NTVM__ALL_COMMITTED;
 	r->perm = r->hidden = NTVM_PERM_RW;
-	account_new(vm, r);
+	account_new(vm, r, &slot);
 	ntvm__bump(vm);
 	return NTVM_OK;
 }
@@ -161,7 +169,7 @@ static ntvm_status release_part(ntvm *vm, struct ntvm__res *r, uint64_t first, u
 		tail_node->base = old_base + (tail_first << NTVM__PAGE_SHIFT);
 		tail_node->size = (pages - tail_first) << NTVM__PAGE_SHIFT;
 		ntvm__apply_slice(vm, tail_node, &tail);
-		account_new(vm, tail_node);
+		account_new(vm, tail_node, NULL);
 	}
 	return NTVM_OK;
 }
@@ -210,7 +218,7 @@ static void free_subtree(ntvm *vm, struct ntvm__res *t)
 void ntvm_unmap_all(ntvm *vm)
 {
 	free_subtree(vm, vm->root);
-	vm->root = NULL;
+	vm->root = vm->first = vm->last = NULL;
 	vm->hint = NULL;
 	ntvm__bump(vm);
 }

@@ -70,6 +70,7 @@ static struct ntvm__res *rebalance(struct ntvm__res *n)
 }
 
 static uint32_t gap_granules(uint64_t prev_end, uint64_t next_base);
+static struct ntvm__res *index_first(const struct ntvm__res *t);
 
 /* gap_before of a node at base after prev: 0 for the first node. */
 static uint32_t gap_after(const struct ntvm__res *prev, uint64_t base)
@@ -78,23 +79,21 @@ static uint32_t gap_after(const struct ntvm__res *prev, uint64_t base)
 }
 
 /* One insert or removal, in a single descent without recursion.  On the
- * way down the path keeps the links followed, and prev and next the
- * nearest ancestors left and right of the node's key; at the bottom the
- * gaps around the node are set and pending is the successor, whose
- * gap_before changed (always on the path: an ancestor, or on removal the
- * minimum of the right subtree, which takes the node's place).  The path
- * is then rebalanced bottom-up; once pending is refreshed and a subtree
- * comes out with its old height and max_gap, nothing above it changes.
- * An AVL tree of 2^48 nodes is less than 70 high. */
-struct walk {
-	struct ntvm__res **path[96];
-	int depth;
-	const struct ntvm__res *prev, *next;
-};
+ * way down the path (struct ntvm__slot, manager.h) keeps the links
+ * followed, and prev and next the nearest ancestors left and right of the
+ * node's key; at the bottom the gaps around the node are set and pending
+ * is the successor, whose gap_before changed (always on the path: an
+ * ancestor, or on removal the minimum of the right subtree, which takes
+ * the node's place).  The path is then rebalanced bottom-up; once pending
+ * is refreshed and a subtree comes out with its old height and max_gap,
+ * nothing above it changes.  An insert's descent doubles as the overlap
+ * check (ntvm__index_probe): prev and next are the reservations around
+ * the new range.  vm->first and vm->last follow from prev and next. */
+typedef struct ntvm__slot walk_t;
 
 /* Descend from the root towards base, to an empty link or (with
  * stop_at_base) to the node with that base; returns the link reached. */
-static struct ntvm__res **descend(ntvm *vm, struct walk *w, uint64_t base, bool stop_at_base)
+static struct ntvm__res **descend(ntvm *vm, walk_t *w, uint64_t base, bool stop_at_base)
 {
 	struct ntvm__res **link = &vm->root;
 	w->depth = 0;
@@ -113,8 +112,8 @@ static struct ntvm__res **descend(ntvm *vm, struct walk *w, uint64_t base, bool 
 	return link;
 }
 
-/* Rebalance the path bottom-up (see struct walk). */
-static void retrace(struct walk *w, const struct ntvm__res *pending)
+/* Rebalance the path bottom-up (see walk_t). */
+static void retrace(walk_t *w, const struct ntvm__res *pending)
 {
 	while (w->depth > 0) {
 		struct ntvm__res **link = w->path[--w->depth];
@@ -142,9 +141,9 @@ static struct ntvm__res *remove_min(struct ntvm__res *t, struct ntvm__res **min)
 }
 
 /* Replace the node at *link by its subtrees, setting its successor's gap;
- * returns the pending node (see struct walk), or stops the retrace early
+ * returns the pending node (see walk_t), or stops the retrace early
  * through done when nothing above changes. */
-static const struct ntvm__res *remove_here(struct walk *w, struct ntvm__res **link, bool *done)
+static const struct ntvm__res *remove_here(ntvm *vm, walk_t *w, struct ntvm__res **link, bool *done)
 {
 	struct ntvm__res *t = *link, *l = t->left, *r = t->right, *min;
 	int h = t->height;
@@ -152,6 +151,10 @@ static const struct ntvm__res *remove_here(struct walk *w, struct ntvm__res **li
 	const struct ntvm__res *prev = l ? ntvm__index_last(l) : w->prev;
 	const struct ntvm__res *pending = NULL;
 	struct ntvm__res *n;
+	if (vm->last == t)
+		vm->last = (struct ntvm__res *) prev;
+	if (vm->first == t) /* no left subtree: the successor is next or r's minimum */
+		vm->first = r ? index_first(r) : (struct ntvm__res *) w->next;
 	if (r == NULL) {
 		if (w->next)
 			((struct ntvm__res *) w->next)->gap_before = gap_after(prev, w->next->base);
@@ -270,28 +273,46 @@ static void set_gap(ntvm *vm, struct ntvm__res *node)
 	refresh_path(vm->root, node->base);
 }
 
-void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
+bool ntvm__index_probe(ntvm *vm, uint64_t base, uint64_t size, struct ntvm__slot *slot)
 {
-	struct walk w;
-	struct ntvm__res **link = descend(vm, &w, node->base, false);
+	slot->link = descend(vm, slot, base, false);
+	const struct ntvm__res *p = slot->prev, *n = slot->next;
+	/* p starts at or below base, n above it: the range is free when p ends
+	 * by base and n starts after the range's last byte */
+	return !(p && ntvm__res_end(p) > base) && !(n && n->base - base < size);
+}
+
+void ntvm__index_insert_at(ntvm *vm, struct ntvm__slot *w, struct ntvm__res *node)
+{
 	node->left = node->right = NULL;
 	node->height = 1;
-	node->gap_before = node->max_gap = gap_after(w.prev, node->base);
-	if (w.next)
-		((struct ntvm__res *) w.next)->gap_before = gap_granules(ntvm__res_end(node), w.next->base);
-	*link = node;
-	retrace(&w, w.next);
+	node->gap_before = node->max_gap = gap_after(w->prev, node->base);
+	if (w->next)
+		((struct ntvm__res *) w->next)->gap_before = gap_granules(ntvm__res_end(node), w->next->base);
+	if (w->prev == NULL)
+		vm->first = node;
+	if (w->next == NULL)
+		vm->last = node;
+	*w->link = node;
+	retrace(w, w->next);
+}
+
+void ntvm__index_insert(ntvm *vm, struct ntvm__res *node)
+{
+	walk_t w;
+	w.link = descend(vm, &w, node->base, false);
+	ntvm__index_insert_at(vm, &w, node);
 }
 
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 {
 	if (vm->hint == node)
 		vm->hint = NULL;
-	struct walk w;
+	walk_t w;
 	struct ntvm__res **link = descend(vm, &w, node->base, true);
 	if (*link) {
 		bool done;
-		const struct ntvm__res *pending = remove_here(&w, link, &done);
+		const struct ntvm__res *pending = remove_here(vm, &w, link, &done);
 		if (!done)
 			retrace(&w, pending);
 	}
@@ -315,6 +336,8 @@ void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count)
 	for (size_t i = 0; i < count; i++)
 		nodes[i]->gap_before = gap_after(i ? nodes[i - 1] : NULL, nodes[i]->base);
 	vm->root = build(nodes, 0, count);
+	vm->first = count ? nodes[0] : NULL;
+	vm->last = count ? nodes[count - 1] : NULL;
 }
 
 struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address)
@@ -422,8 +445,8 @@ uint64_t ntvm__index_find_free(const ntvm *vm, uint64_t size, uint64_t alignment
 	                    highest > vm->max_address ? vm->max_address : highest, top_down };
 	if (s.lowest > s.highest)
 		return 0;
-	struct ntvm__res *first = index_first(vm->root), *last = ntvm__index_last(vm->root);
-	if (first == NULL)
+	struct ntvm__res *first = vm->first, *last = vm->last;
+	if (vm->root == NULL)
 		return fit(&s, NTVM_MIN_ADDRESS, vm->max_address + 1);
 	uint64_t head_end = ntvm__align_down(first->base, GRANULE);
 	uint64_t tail_start = ntvm__align_up(ntvm__res_end(last), GRANULE);

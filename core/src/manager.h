@@ -71,6 +71,7 @@ struct ntvm {
 	ntvm_config config;
 	ntvm_backend backend;
 	struct ntvm__res *root;
+	struct ntvm__res *first, *last; /* the lowest and highest reservation (index.c keeps them) */
 	struct ntvm__res *hint; /* the reservation found last (a lookup cache) */
 	struct ntvm__res *spare_nodes; /* freed nodes kept for reuse, linked by left */
 	uint32_t spare_count;          /* at most NTVM__SPARE_NODES */
@@ -117,6 +118,18 @@ struct ntvm__res *ntvm__index_containing(const struct ntvm__res *root, uint64_t 
 struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address);
 struct ntvm__res *ntvm__index_last(const struct ntvm__res *root);
 void ntvm__index_insert(ntvm *vm, struct ntvm__res *node);
+/* A descent towards a new base, kept for the insert that follows: probe
+ * fills it and tells whether [base, base + size) (size > 0) overlaps no
+ * reservation; insert_at then links node (with that base) without a second
+ * descent, provided the index did not change in between. */
+struct ntvm__slot {
+	struct ntvm__res **path[96];
+	int depth;
+	const struct ntvm__res *prev, *next;
+	struct ntvm__res **link;
+};
+bool ntvm__index_probe(ntvm *vm, uint64_t base, uint64_t size, struct ntvm__slot *slot);
+void ntvm__index_insert_at(ntvm *vm, struct ntvm__slot *slot, struct ntvm__res *node);
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
 /* Build the (empty) index of vm from count nodes sorted by base, in O(n);
  * halving the sorted array gives subtrees whose heights differ by one at

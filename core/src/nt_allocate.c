@@ -21,6 +21,7 @@ typedef struct alloc_req {
 	uint64_t base, size; /* rounded */
 	uint64_t limit;      /* highest address a system-chosen range may touch */
 	bool no_fit;         /* zero_bits leave no address at all */
+	bool perm_checked;   /* chk_protection passed: perm is set */
 	ntvm_perm perm;
 } alloc_req;
 
@@ -113,9 +114,15 @@ static ntvm_ntstatus chk_type(alloc_req *r)
 	return NTVM_STATUS_SUCCESS;
 }
 
+/* The paths check the protection where Wine 8.0 does; under the Windows
+ * order the list already did, and the answer cannot change. */
 static ntvm_ntstatus chk_protection(alloc_req *r)
 {
-	return nt_prot_check(r->vm, r->protect, &r->perm);
+	if (r->perm_checked)
+		return NTVM_STATUS_SUCCESS;
+	ntvm_ntstatus st = nt_prot_check(r->vm, r->protect, &r->perm);
+	r->perm_checked = st == NTVM_STATUS_SUCCESS;
+	return st;
 }
 
 static const alloc_check windows_order[] = {

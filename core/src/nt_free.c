@@ -37,7 +37,7 @@ static ntvm_ntstatus check_range(free_req *r)
 		return nt_profile_result(r->vm, NT_SIT_FREE_PAST_ALLOCATION);
 	if (!ntvm_reservation_containing(r->vm, r->base, &r->res))
 		return nt_profile_result(r->vm, NT_SIT_FREE_NOT_ALLOCATED);
-	if (!nt_range_in_allocation(r->vm, r->base, r->size, NULL))
+	if (r->size > r->res.length - (r->base - r->res.base)) /* nt_range_in_allocation */
 		return nt_profile_result(r->vm, NT_SIT_FREE_PAST_ALLOCATION);
 	if (r->res.kind != NTVM_KIND_PRIVATE)
 		return nt_profile_result(r->vm, NT_SIT_FREE_VIEW);

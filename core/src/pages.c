@@ -83,7 +83,7 @@ bool ntvm__res_page_committed(const struct ntvm__res *r, uint64_t page)
 {
 	if (r->state != NTVM__MIXED)
 		return r->state == NTVM__ALL_COMMITTED;
-	return ntvm__bitmap_test(bitmap_of(r), page);
+	return (bitmap_of(r)[page >> 6] >> (page & 63)) & 1;
 }
 
 ntvm_perm ntvm__res_page_perm(const struct ntvm__res *r, uint64_t page)
@@ -97,6 +97,12 @@ uint64_t ntvm__res_commit_run_end(const struct ntvm__res *r, uint64_t page, uint
 {
 	if (r->state != NTVM__MIXED)
 		return end;
+	if (ntvm__res_bits_inline(r)) { /* page < 64: the run is the low bits equal to bit 0 */
+		uint64_t m = r->small_map >> page;
+		uint64_t other = (m & 1) ? ~m : m; /* ones where the state differs */
+		uint64_t run = other ? page + (uint64_t) __builtin_ctzll(other) : 64;
+		return run < end ? run : end;
+	}
 	bool committed = ntvm__bitmap_test(bitmap_of(r), page);
 	return ntvm__bitmap_find(bitmap_of(r), page, end, !committed);
 }
