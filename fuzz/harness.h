@@ -50,12 +50,22 @@ struct fuzz_run {
 	 * the backend (fuzz_compare_views) and false after, so that injected
 	 * failures meet only the operations themselves; NULL: none. */
 	void (*checking)(bool on);
+	/* core_ops: after each operation the per-page comparison and invariant
+	 * checks cover only what the operation can have changed (its range and
+	 * the reservations either side); the whole state is compared at the end
+	 * of the input (fuzz_run_end).  Off (full checks after every operation)
+	 * with NTVM_FUZZ_FULL_CHECK set, and for the other targets. */
+	bool incremental;
 };
 
-/* Decode, create the manager (config may be NULL) and the model; false: skip the input. */
+/* Decode, create the manager (config may be NULL) and the model; false: skip the input.
+ * fuzz_run_end compares the whole state first when the run is incremental. */
 bool fuzz_run_start(fuzz_run *run, const char *target, const uint8_t *data, size_t size,
                     fuzz_op_set set, const ntvm_config *config);
 void fuzz_run_end(fuzz_run *run);
+
+/* NTVM_FUZZ_FULL_CHECK is set: incremental runs compare everything after every operation. */
+bool fuzz_full_checks(void);
 
 /* Does the operation return an ntvm_status / NTSTATUS (not a value)? */
 bool fuzz_returns_status(uint8_t op);
@@ -76,14 +86,20 @@ _Noreturn void fuzz_fail(fuzz_run *run, bool at_valid, uint64_t at, const char *
  * gigabytes.  Allocations above FUZZ_MAX_RESERVATION are therefore checked
  * only when they fail: fuzz_huge_begin saves the model before such an
  * allocation, fuzz_huge_end restores it and returns true (skip core) when
- * the model's call succeeded.
+ * the model's call succeeded.  The written pages are moved aside, not
+ * copied: the call runs on the model without them (no allocation reads or
+ * changes page contents) and they are put back either way.
  */
 #define FUZZ_MAX_RESERVATION 0x10000000ull /* 256 MiB */
 bool fuzz_huge_begin(fuzz_run *run, uint64_t size, model *saved);
 bool fuzz_huge_end(fuzz_run *run, bool saving, model *saved, bool model_succeeded);
 
-/* Arena walk, reservation list, statistics and core's invariants. */
+/* Arena walk, reservation list, statistics and core's invariants; in an
+ * incremental run the walk and the per-page invariants cover the last
+ * logged operation's window only. */
 void fuzz_compare_state(fuzz_run *run);
+/* The same over the whole state, always. */
+void fuzz_compare_state_full(fuzz_run *run);
 
 /* The harness's MMIO device: what it answers at an address (writes are dropped). */
 uint8_t fuzz_mmio_byte(uint64_t address);

@@ -21,7 +21,14 @@ struct check {
 	uint64_t reserved, committed, count, metadata;
 	const struct ntvm__res *prev; /* in-order predecessor during the walk */
 	void *mem; /* embedded backend context to check, or NULL */
+	uint64_t lo, hi; /* per-page checks only for reservations meeting [lo, hi) */
 };
+
+/* Does r meet the window of per-page checks? */
+static bool in_window(const struct check *c, const struct ntvm__res *r)
+{
+	return r->base < c->hi && ntvm__res_end(r) > c->lo;
+}
 
 static bool fail(struct check *c, const char *fmt, ...)
 {
@@ -148,7 +155,7 @@ static bool check_node(struct check *c, const struct ntvm__res *r)
 		        r->base, c->prev->base);
 	REQUIRE(c, r->gap_before == expected_gap(c->prev, r), "0x%" PRIx64 ": gap_before %u != %u",
 	        r->base, r->gap_before, expected_gap(c->prev, r));
-	if (!check_bits(c, r) || !check_perms(c, r))
+	if (in_window(c, r) && (!check_bits(c, r) || !check_perms(c, r)))
 		return false;
 	c->reserved += r->size;
 	c->committed += ntvm__res_committed_count(r) << NTVM__PAGE_SHIFT;
@@ -246,6 +253,9 @@ static bool check_backend(struct check *c, const struct ntvm__res *r)
 	return true;
 }
 
+static bool check_all(const ntvm *vm, void *mem_ctx, uint64_t lo, uint64_t hi, char *why,
+                      size_t why_len);
+
 bool ntvm_check_invariants(const ntvm *vm, char *why, size_t why_len)
 {
 	return ntvm_check_invariants_mem(vm, vm->default_backend ? vm->backend.ctx : NULL, why, why_len);
@@ -253,7 +263,20 @@ bool ntvm_check_invariants(const ntvm *vm, char *why, size_t why_len)
 
 bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t why_len)
 {
-	struct check c = { .vm = vm, .why = why, .why_len = why_len, .ok = true, .mem = mem_ctx };
+	return check_all(vm, mem_ctx, 0, UINT64_MAX, why, why_len);
+}
+
+bool ntvm_check_invariants_window(const ntvm *vm, uint64_t lo, uint64_t hi, char *why,
+                                  size_t why_len)
+{
+	return check_all(vm, vm->default_backend ? vm->backend.ctx : NULL, lo, hi, why, why_len);
+}
+
+static bool check_all(const ntvm *vm, void *mem_ctx, uint64_t lo, uint64_t hi, char *why,
+                      size_t why_len)
+{
+	struct check c = { .vm = vm, .why = why, .why_len = why_len, .ok = true, .mem = mem_ctx,
+	                   .lo = lo, .hi = hi };
 	if (why && why_len)
 		why[0] = 0;
 	if (!check_tree(&c, vm->root, 0))
@@ -267,6 +290,8 @@ bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t 
 	struct ntvm__iter it;
 	const struct ntvm__res *r;
 	NTVM__FOR_EACH(it, r, vm->root) {
+		if (!in_window(&c, r))
+			continue;
 		if (!check_runs(&c, r, false) || !check_runs(&c, r, true))
 			return false;
 		if (c.mem && !check_backend(&c, r))

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ntvm/ntvm.h>
 
@@ -46,5 +47,15 @@ bool ntvm_check_invariants(const ntvm *vm, char *why, size_t why_len);
  * backend (core/src/backend_mem.c) that vm's backend forwards to; NULL skips
  * the backend checks. */
 bool ntvm_check_invariants_mem(const ntvm *vm, void *mem_ctx, char *why, size_t why_len);
+
+/* ntvm_check_invariants with the per-page checks (page state storage, protections, the
+ * region-query runs, the backend's mappings) only for the reservations that
+ * meet [lo, hi); the tree, every node's own fields, the statistics against a
+ * recount, the backend's page total and the sections are checked whole.
+ * With [0, UINT64_MAX) it is ntvm_check_invariants.  The fuzz harness
+ * checks the range an operation can have changed this way after each
+ * operation, and everything at the end of the input (docs/fuzzing.md). */
+bool ntvm_check_invariants_window(const ntvm *vm, uint64_t lo, uint64_t hi, char *why,
+                                  size_t why_len);
 
 #endif
