@@ -21,6 +21,7 @@
 #define FLAG_COMMITTED 4u
 #define FLAG_IMAGE 8u
 #define SECTION_FIXED_BYTES 37u
+#define VIEW_FIXED_BYTES 29u /* a view record without its private bitmap */
 
 bool ntvm__snap_has_sections(const ntvm *vm)
 {
@@ -294,7 +295,7 @@ static bool read_views(struct sreader *rd, ntvm *fresh, struct ntvm__section **a
 	size_t at = rd->pos;
 	if (!get(rd, &n, 8))
 		return false;
-	if (n > (rd->size - rd->pos) / 37)
+	if (n > (rd->size - rd->pos) / VIEW_FIXED_BYTES)
 		return bad(rd, at, "view count exceeds the data");
 	if (n && (t->views = ntvm__heap.calloc((size_t)n, sizeof *t->views)) == NULL)
 		return no_memory(rd);
