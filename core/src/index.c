@@ -15,7 +15,7 @@
  * small or that lie outside [lowest, highest]; with 64 KiB alignment every
  * subtree it enters fully inside the window holds an answer, so it is
  * O(log n) both bottom-up and top-down.  The head and tail gaps come from
- * the leftmost and rightmost nodes.
+ * the leftmost and rightmost nodes, kept in vm->first and vm->last.
  */
 #include "manager.h"
 
