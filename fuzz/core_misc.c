@@ -2,9 +2,15 @@
  * core_misc.c -- the less frequent parts of the manager API, one FOP_MISC
  * record each (b5 % 8 picks which): DEP switching, unmap_all, the
  * reservation queries, the PAGE_* conversions, MMIO allocation and
- * re-binding, the default allocation address.  Results are compared like
- * any other operation's; the caller then compares the whole state.
+ * re-binding (with a callback missing when b7 >= 0xF0), the default
+ * allocation address, and (a DEP record with b6 >= 0xF0) the calls a
+ * program otherwise never makes: a second manager created from a drawn
+ * config, status names, the profile tables, ntvm_try_read/try_write.
+ * Results are compared like any other operation's; the caller then
+ * compares the whole state.
  */
+#include <string.h>
+
 #include "harness.h"
 
 uint8_t fuzz_mmio_byte(uint64_t address)
@@ -56,12 +62,133 @@ static void exec_perm_conversion(fuzz_log *l, const fuzz_record *r)
 	l->model[3] = model_perm_valid(perm);
 }
 
+/* A backend the probe manager never maps anything through. */
+static int probe_map(void *ctx, uint64_t address, uint64_t size, ntvm_perm effective) { return 1; }
+static void probe_unmap(void *ctx, uint64_t address, uint64_t size) {}
+static int probe_read(void *ctx, uint64_t address, void *data, size_t size) { return 1; }
+static int probe_write(void *ctx, uint64_t address, const void *data, size_t size) { return 1; }
+
+/*
+ * ntvm_create with b7's config: bits 0-1 the address profile (3 invalid),
+ * 2-3 the behaviour (2, 3 invalid), 4 an external backend missing the
+ * callback b2 % 6 picks (5: none missing), 6 DEP off, 7 the default address
+ * a0; b2 == 0xFF passes no config at all.  ntvm.h: NULL exactly when the
+ * config is invalid (or the host is out of memory, which only
+ * backend_faults injects), else the values asked for.
+ */
+static void exec_create(fuzz_log *l, const fuzz_record *r, uint64_t address)
+{
+	uint8_t k = r->b[7];
+	ntvm_backend b = {NULL, probe_map, probe_unmap, probe_map, probe_read, probe_write,
+	                  NULL, NULL, NULL};
+	ntvm_config cfg = {0};
+	cfg.address_profile = (ntvm_address_profile)(k & 3);
+	cfg.behaviour = (ntvm_behaviour)((k >> 2) & 3);
+	cfg.dep_disabled = (k & 0x40) != 0;
+	cfg.default_allocation_address = k & 0x80 ? address : 0;
+	if (k & 0x10) {
+		cfg.backend = &b;
+		switch (r->b[2] % 6) {
+		case 0: b.map = NULL; break;
+		case 1: b.unmap = NULL; break;
+		case 2: b.protect = NULL; break;
+		case 3: b.read = NULL; break;
+		case 4: b.write = NULL; break;
+		default: break;
+		}
+	}
+	if (r->b[2] == 0xFF)
+		cfg = (ntvm_config){0};
+	model pm;
+	bool valid = model_init(&pm, cfg.address_profile, cfg.behaviour) &&
+	             cfg.behaviour <= NTVM_BEHAVIOUR_WINE_8_0 &&
+	             (!cfg.backend || (b.map && b.unmap && b.protect && b.read && b.write));
+	ntvm *vm = ntvm_create(r->b[2] == 0xFF ? NULL : &cfg);
+	l->core[0] = vm != NULL;
+	l->model[0] = valid;
+	if (vm && valid) {
+		l->core[1] = ntvm_max_address(vm);
+		l->model[1] = pm.max_address;
+		l->core[2] = ntvm_get_default_allocation_address(vm);
+		l->model[2] = cfg.default_allocation_address ? cfg.default_allocation_address
+		                                             : pm.default_address;
+		l->core[3] = (uint64_t)ntvm_get_behaviour(vm) | (uint64_t)ntvm_get_dep(vm) << 8;
+		l->model[3] = (uint64_t)cfg.behaviour | (uint64_t)!cfg.dep_disabled << 8;
+	}
+	ntvm_destroy(vm); /* NULL when refused: a no-op */
+	model_fini(&pm);
+}
+
+/* ntvm_try_read / ntvm_try_write (b7 bit 0) of fuzz_core_length bytes:
+ * true exactly when the model's access succeeds, and a write's bytes land. */
+static void exec_try_access(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)
+{
+	static uint8_t cbuf[0x2000], mbuf[0x2000];
+	size_t n = fuzz_core_length(r);
+	if (r->b[7] & 1) {
+		for (size_t i = 0; i < n; i++)
+			cbuf[i] = (uint8_t)(r->b[2] + i);
+		l->core[0] = ntvm_try_write(run->vm, address, cbuf, n);
+		l->model[0] = model_write(&run->m, address, cbuf, n, NULL) == NTVM_OK;
+		return;
+	}
+	memset(cbuf, 0xA5, n);
+	memset(mbuf, 0xA5, n);
+	l->core[0] = ntvm_try_read(run->vm, address, cbuf, n);
+	l->model[0] = model_read(&run->m, address, mbuf, n, NULL) == NTVM_OK;
+	l->core[1] = l->core[0] && l->model[0] && memcmp(cbuf, mbuf, n) != 0;
+}
+
+static void exec_rare(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)
+{
+	switch (r->b[6] & 3) {
+	case 0: exec_create(l, r, address); break;
+	case 1: {
+		ntvm_status st = (ntvm_status)(int8_t)r->b[2];
+		const char *cn = ntvm_status_name(st), *mn = model_status_name(st);
+		l->core[0] = l->model[0] = (uint64_t)st;
+		if (strcmp(cn, mn) != 0)
+			fuzz_fail(run, false, 0, "ntvm_status_name(%d): core \"%s\", model \"%s\"", (int)st,
+			          cn, mn);
+		break;
+	}
+	case 2: {
+		model pm;
+		ntvm_address_profile p = (ntvm_address_profile)r->b[7];
+		bool known = model_init(&pm, p, NTVM_BEHAVIOUR_WINDOWS);
+		l->core[0] = ntvm_profile_max_address(p);
+		l->core[1] = ntvm_profile_default_base(p);
+		l->model[0] = known ? pm.max_address : 0; /* core's answer for an unknown profile */
+		l->model[1] = known ? pm.default_address : 0;
+		model_fini(&pm);
+		break;
+	}
+	default: exec_try_access(run, l, r, address); break;
+	}
+}
+
+/* b7 >= 0xF0: an MMIO region with a callback missing (b7 & 3: 0 both there,
+ * 1 no read, 2 no write, 3 neither, as a snapshot restores it). */
+static void mmio_callbacks(const fuzz_record *r, ntvm_mmio_read_fn *rd, ntvm_mmio_write_fn *wr)
+{
+	unsigned missing = r->b[7] >= 0xF0 ? r->b[7] & 3 : 0;
+	*rd = missing & 1 ? NULL : fuzz_mmio_read;
+	*wr = missing & 2 ? NULL : fuzz_mmio_write;
+}
+
 void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r)
 {
+	ntvm_mmio_read_fn rd;
+	ntvm_mmio_write_fn wr;
+	mmio_callbacks(r, &rd, &wr);
 	uint64_t a[3] = {fuzz_address(&run->env, r), fuzz_size(&run->env, r), r->b[5] % 8};
 	fuzz_log *l = fuzz_log_op(run, FOP_MISC, 3, a);
 	switch (a[2]) {
 	case 0:
+		if (r->b[6] >= 0xF0) {
+			exec_rare(run, l, r, a[0]);
+			break;
+		}
 		ntvm_set_dep(run->vm, r->b[7] & 1);
 		run->m.dep_enabled = r->b[7] & 1;
 		l->core[0] = ntvm_get_dep(run->vm);
@@ -86,8 +213,10 @@ void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r)
 		break;
 	case 5: exec_perm_conversion(l, r); break;
 	case 6:
-		l->core[0] = ntvm_allocate_mmio(run->vm, a[0], a[1], fuzz_mmio_read, fuzz_mmio_write, NULL);
+		l->core[0] = ntvm_allocate_mmio(run->vm, a[0], a[1], rd, wr, NULL);
 		l->model[0] = model_allocate_mmio(&run->m, a[0], a[1]);
+		if (l->model[0] == NTVM_OK)
+			model_bind_mmio(&run->m, a[0], rd != NULL, wr != NULL);
 		break;
 	default:
 		if (r->b[6] & 1) {
@@ -96,8 +225,10 @@ void fuzz_exec_misc_op(fuzz_run *run, const fuzz_record *r)
 			l->core[0] = ntvm_get_default_allocation_address(run->vm);
 			l->model[0] = run->m.default_address;
 		} else {
-			l->core[0] = ntvm_rebind_mmio(run->vm, a[0], fuzz_mmio_read, fuzz_mmio_write, NULL);
+			l->core[0] = ntvm_rebind_mmio(run->vm, a[0], rd, wr, NULL);
 			l->model[0] = model_rebind_mmio(&run->m, a[0]);
+			if (l->model[0] == NTVM_OK)
+				model_bind_mmio(&run->m, a[0], rd != NULL, wr != NULL);
 		}
 		break;
 	}

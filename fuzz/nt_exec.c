@@ -96,6 +96,23 @@ static void exec_query(fuzz_run *run, const fuzz_record *r)
 		          (unsigned long long)a[2]);
 }
 
+/* b6 0xF0..0xFF: ntvm_nt_access_status first, which must answer what a
+ * one-byte access would (run on a copy of the model) and change nothing. */
+static void check_access_status(fuzz_run *run, uint64_t address, uint32_t access)
+{
+	model copy;
+	uint8_t byte = 0;
+	uint64_t version = ntvm_layout_version(run->vm);
+	if (!model_clone(&run->m, &copy))
+		return;
+	ntvm_ntstatus cs = ntvm_nt_access_status(run->vm, address, access);
+	ntvm_ntstatus ms = model_nt_access(&copy, address, &byte, 1, access, NULL);
+	model_fini(&copy);
+	if (cs != ms || ntvm_layout_version(run->vm) != version)
+		fuzz_fail(run, true, address, "ntvm_nt_access_status(0x%llx, %u): core 0x%x, model 0x%x",
+		          (unsigned long long)address, access, cs, ms);
+}
+
 static void exec_access(fuzz_run *run, const fuzz_record *r)
 {
 	static const uint32_t kinds[] = {NTVM_ACCESS_READ, NTVM_ACCESS_WRITE, NTVM_ACCESS_EXECUTE};
@@ -107,8 +124,12 @@ static void exec_access(fuzz_run *run, const fuzz_record *r)
 	size_t n = (size_t)a[1];
 	memset(cbuf, access == NTVM_ACCESS_WRITE ? r->b[5] : 0xA5, sizeof cbuf);
 	memset(mbuf, access == NTVM_ACCESS_WRITE ? r->b[5] : 0xA5, sizeof mbuf);
-	l->core[0] = ntvm_nt_access(run->vm, a[0], cbuf, n, access, &cf);
-	l->model[0] = model_nt_access(&run->m, a[0], mbuf, n, access, &mf);
+	if ((r->b[6] & 0xF0) == 0xF0)
+		check_access_status(run, a[0], access);
+	/* b6 0xE0..0xEF: an execute with no destination (nt.h allows it) */
+	bool no_data = access == NTVM_ACCESS_EXECUTE && (r->b[6] & 0xF0) == 0xE0;
+	l->core[0] = ntvm_nt_access(run->vm, a[0], no_data ? NULL : cbuf, n, access, &cf);
+	l->model[0] = model_nt_access(&run->m, a[0], no_data ? NULL : mbuf, n, access, &mf);
 	if (l->core[0] != NTVM_STATUS_SUCCESS)
 		l->core[1] = cf, l->model[1] = mf;
 	memcpy(l->bytes, mbuf, n);

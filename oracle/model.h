@@ -42,7 +42,11 @@ typedef struct model_resv {
 	size_t run_count, run_cap;
 	uint64_t section; /* an NT view: the id of the section it maps (0: none) */
 	uint64_t offset;  /* an NT view: where in the section it starts */
+	uint8_t mmio_unbound; /* MMIO: MODEL_MMIO_NO_READ / NO_WRITE callback (0: both bound) */
 } model_resv;
+
+#define MODEL_MMIO_NO_READ 1u
+#define MODEL_MMIO_NO_WRITE 2u
 
 typedef struct model_page {
 	uint64_t address;
@@ -132,6 +136,8 @@ ntvm_status model_write(model *m, uint64_t address, const void *data, size_t siz
 void model_get_stats(const model *m, ntvm_stats *out); /* metadata_bytes is 0 */
 ntvm_status model_allocate_mmio(model *m, uint64_t base, uint64_t size);
 ntvm_status model_rebind_mmio(const model *m, uint64_t base);
+/* Which callbacks an MMIO region now has (after a successful allocate or rebind). */
+void model_bind_mmio(model *m, uint64_t base, bool reads, bool writes);
 bool model_reservation_from(const model *m, uint64_t address, ntvm_reservation *out);
 bool model_reservation_containing(const model *m, uint64_t address, ntvm_reservation *out);
 bool model_overlaps_reserved_region(const model *m, uint64_t address, uint64_t size);
@@ -139,6 +145,8 @@ ntvm_kind model_region_kind(const model *m, uint64_t address);
 bool model_perm_valid(ntvm_perm perm);
 bool model_perm_from_page(uint32_t page, ntvm_perm *out);
 uint32_t model_perm_to_page(ntvm_perm perm);
+/* ntvm.h's name of a status ("NTVM_E_OVERLAP"), "NTVM_E_UNKNOWN" for other values. */
+const char *model_status_name(ntvm_status status);
 
 /* ---- the NT layer (model_nt.c), same contracts as ntvm_nt_* ---- */
 ntvm_ntstatus model_nt_allocate(model *m, uint64_t *base, uint64_t zero_bits, uint64_t *size,

@@ -335,8 +335,9 @@ ntvm_status model_region_info_at_detailed(const model *m, uint64_t address, ntvm
 	return st;
 }
 
-/* Is every page of [address, address+size) committed?  If not, *bad is the first address not. */
-static bool all_committed(const model *m, uint64_t address, size_t size, uint64_t *bad)
+/* Is every page of [address, address+size) committed, and every MMIO region
+ * in it bound to at least one callback?  If not, *bad is the first address not. */
+static ntvm_status all_committed(const model *m, uint64_t address, size_t size, uint64_t *bad)
 {
 	uint64_t at = address;
 	while (at - address < size) {
@@ -344,13 +345,18 @@ static bool all_committed(const model *m, uint64_t address, size_t size, uint64_
 		const model_run *run = r ? model_find_run(r, at) : NULL;
 		if (!run || !run->committed) {
 			*bad = at;
-			return false;
+			return model_core.access_not_committed;
+		}
+		if (r->kind == NTVM_KIND_MMIO &&
+		    r->mmio_unbound == (MODEL_MMIO_NO_READ | MODEL_MMIO_NO_WRITE)) {
+			*bad = at; /* ntvm.h: restored from a snapshot and not re-bound */
+			return NTVM_E_UNBOUND_MMIO;
 		}
 		at = run->end;
 		if (at == 0)
 			break;
 	}
-	return true;
+	return NTVM_OK;
 }
 
 ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size,
@@ -362,18 +368,22 @@ ntvm_status model_read(const model *m, uint64_t address, void *data, size_t size
 		return NTVM_E_INVALID_ARGUMENT;
 	}
 	uint64_t bad = 0;
-	if (!all_committed(m, address, size, &bad)) {
+	ntvm_status st = all_committed(m, address, size, &bad);
+	if (st != NTVM_OK) {
 		if (fault_address)
 			*fault_address = bad;
-		return model_core.access_not_committed;
+		return st;
 	}
 	for (size_t i = 0; i < size;) {
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
 		size_t n = size - i < in_page ? size - i : (size_t)in_page;
 		const model_page *p = model_content_page((model *)m, at - at % MODEL_PAGE, false);
-		if (model_region_kind(m, at) == NTVM_KIND_MMIO)
-			for (size_t k = 0; k < n; k++)
-				((uint8_t *)data)[i + k] = m->mmio_byte ? m->mmio_byte(at + k) : 0;
+		const model_resv *r = model_find_resv(m, at);
+		if (r->kind == NTVM_KIND_MMIO)
+			for (size_t k = 0; k < n; k++) /* no read callback: zeros */
+				((uint8_t *)data)[i + k] = m->mmio_byte && !(r->mmio_unbound & MODEL_MMIO_NO_READ)
+				                               ? m->mmio_byte(at + k)
+				                               : 0;
 		else if (p)
 			memcpy((uint8_t *)data + i, &p->bytes[at % MODEL_PAGE], n);
 		else
@@ -392,10 +402,11 @@ ntvm_status model_write(model *m, uint64_t address, const void *data, size_t siz
 		return NTVM_E_INVALID_ARGUMENT;
 	}
 	uint64_t bad = 0;
-	if (!all_committed(m, address, size, &bad)) {
+	ntvm_status st = all_committed(m, address, size, &bad);
+	if (st != NTVM_OK) {
 		if (fault_address)
 			*fault_address = bad;
-		return model_core.access_not_committed;
+		return st;
 	}
 	for (size_t i = 0; i < size;) {
 		uint64_t at = address + i, in_page = MODEL_PAGE - at % MODEL_PAGE;
@@ -446,6 +457,14 @@ ntvm_status model_rebind_mmio(const model *m, uint64_t base)
 	return r->kind == NTVM_KIND_MMIO ? NTVM_OK : NTVM_E_WRONG_KIND;
 }
 
+void model_bind_mmio(model *m, uint64_t base, bool reads, bool writes)
+{
+	model_resv *r = model_find_resv(m, base);
+	if (r && r->base == base && r->kind == NTVM_KIND_MMIO)
+		r->mmio_unbound = (uint8_t)((reads ? 0 : MODEL_MMIO_NO_READ) |
+		                            (writes ? 0 : MODEL_MMIO_NO_WRITE));
+}
+
 static void describe(const model_resv *r, ntvm_reservation *out)
 {
 	out->base = r->base;
@@ -489,4 +508,24 @@ ntvm_kind model_region_kind(const model *m, uint64_t address)
 {
 	const model_resv *r = model_find_resv(m, address);
 	return r ? r->kind : NTVM_KIND_FREE;
+}
+
+const char *model_status_name(ntvm_status status)
+{
+	switch (status) {
+	case NTVM_OK: return "NTVM_OK";
+	case NTVM_E_INVALID_ARGUMENT: return "NTVM_E_INVALID_ARGUMENT";
+	case NTVM_E_OUT_OF_RANGE: return "NTVM_E_OUT_OF_RANGE";
+	case NTVM_E_OVERLAP: return "NTVM_E_OVERLAP";
+	case NTVM_E_NOT_RESERVED: return "NTVM_E_NOT_RESERVED";
+	case NTVM_E_NOT_COMMITTED: return "NTVM_E_NOT_COMMITTED";
+	case NTVM_E_SPANS_REGIONS: return "NTVM_E_SPANS_REGIONS";
+	case NTVM_E_WRONG_KIND: return "NTVM_E_WRONG_KIND";
+	case NTVM_E_NO_SPACE: return "NTVM_E_NO_SPACE";
+	case NTVM_E_NO_MEMORY: return "NTVM_E_NO_MEMORY";
+	case NTVM_E_BACKEND: return "NTVM_E_BACKEND";
+	case NTVM_E_MALFORMED: return "NTVM_E_MALFORMED";
+	case NTVM_E_UNBOUND_MMIO: return "NTVM_E_UNBOUND_MMIO";
+	}
+	return "NTVM_E_UNKNOWN";
 }

@@ -202,7 +202,7 @@ model_resv *model_insert_resv(model *m, uint64_t base, uint64_t length, ntvm_per
 	m->resv_count++;
 	runs[0] = (model_run){base, base + length, committed, committed ? perm : NTVM_PERM_NONE,
 	                      committed ? perm : initial};
-	m->resv[at] = (model_resv){base, length, initial, kind, runs, 1, 1, 0, 0};
+	m->resv[at] = (model_resv){base, length, initial, kind, runs, 1, 1, 0, 0, 0};
 	return &m->resv[at];
 }
 
