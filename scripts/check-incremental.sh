@@ -9,7 +9,8 @@
 # every input of corpus/core_ops, corpus/regression/core_ops and
 # INCREMENTAL_RANDOM random 64-operation inputs (fixed seed) once with full
 # checks, and replay every input the full check caught once more
-# incrementally.  One row per bug: inputs caught by the full check, by the
+# incrementally (NTVM_REPLAY_FORK: the driver goes on after an input that
+# stops it).  One row per bug: inputs caught by the full check, by the
 # incremental one, and the names of inputs only the full check caught.
 # Exit status 1 when an input caught by the full check was missed.
 #
@@ -71,9 +72,11 @@ mapfile -t inputs < <(find "$root/corpus/core_ops" "$root/corpus/regression/core
 cmake --preset dev -S "$tree" -B "$build" >"$work/configure.log" 2>&1 ||
 	{ cat "$work/configure.log"; exit 2; }
 
-# Does bin stop on input f with a difference or a sanitizer report?
-caught() {
-	! "$@" >/dev/null 2>"$work/last.err"
+# The inputs on which the driver stops (a difference, a broken invariant,
+# a sanitizer report): the replay driver forks, goes on and names them.
+stops() {
+	env NTVM_REPLAY_FORK=1 ASAN_OPTIONS=detect_leaks=0 "$@" 2>/dev/null |
+		sed -n 's/^replay: stopped on //p' || true
 }
 
 status=0
@@ -97,18 +100,13 @@ for b in "${bugs[@]}"; do
 		git show "HEAD:$file" >"$tree/$file"
 		continue
 	fi
-	full=0 inc=0 missed=()
-	for f in "${inputs[@]}"; do
-		caught env NTVM_FUZZ_FULL_CHECK=1 "$build/bin/fuzz_core_ops" "$f" || continue
-		full=$((full + 1))
-		if caught "$build/bin/fuzz_core_ops" "$f"; then
-			inc=$((inc + 1))
-		else
-			missed+=("$(basename "$f")")
-		fi
-	done
-	printf '%-22s %8d %12d %12d  %s\n' "$name" ${#inputs[@]} $full $inc "${missed[*]:-}"
-	[ ${#missed[@]} -eq 0 ] || status=1
+	mapfile -t full < <(stops NTVM_FUZZ_FULL_CHECK=1 "$build/bin/fuzz_core_ops" "${inputs[@]}")
+	inc=()
+	[ ${#full[@]} -eq 0 ] || mapfile -t inc < <(stops "$build/bin/fuzz_core_ops" "${full[@]}")
+	missed=$(comm -23 <(printf '%s\n' "${full[@]}" | sort) <(printf '%s\n' "${inc[@]}" | sort) |
+		xargs -r -n1 basename | tr '\n' ' ')
+	printf '%-22s %8d %12d %12d  %s\n' "$name" ${#inputs[@]} ${#full[@]} ${#inc[@]} "$missed"
+	[ -z "$missed" ] || status=1
 	git show "HEAD:$file" >"$tree/$file"
 done
 exit $status
