@@ -5,7 +5,8 @@
  * re-binding (with a callback missing when b7 >= 0xF0), the default
  * allocation address, and (a DEP record with b6 >= 0xF0) the calls a
  * program otherwise never makes: a second manager created from a drawn
- * config, status names, the profile tables, ntvm_try_read/try_write.
+ * config, status names, the profile tables, ntvm_try_read/try_write,
+ * the NT entry points misused.
  * Results are compared like any other operation's; the caller then
  * compares the whole state.
  */
@@ -139,9 +140,41 @@ static void exec_try_access(fuzz_run *run, fuzz_log *l, const fuzz_record *r, ui
 	l->core[1] = l->core[0] && l->model[0] && memcmp(cbuf, mbuf, n) != 0;
 }
 
+/*
+ * The NT entry points misused: no manager, an access of an unknown kind
+ * (b7 << 3: never READ, WRITE or EXECUTE), a read or write with no buffer.
+ * Each must answer an error status and touch neither its out values nor
+ * the state; a zero-length read with no buffer is what the model says.
+ */
+static void exec_nt_misuse(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)
+{
+	uint64_t base = address, size = 0x1000, returned = 0xEE;
+	uint32_t old = 0xEE, rw = r->b[7] & 1 ? NTVM_ACCESS_WRITE : NTVM_ACCESS_READ;
+	uint8_t buf[64] = {0};
+	ntvm_ntstatus st[] = {
+		ntvm_nt_allocate_virtual_memory(NULL, &base, 0, &size, NTVM_MEM_COMMIT | NTVM_MEM_RESERVE,
+		                                NTVM_PAGE_READWRITE),
+		ntvm_nt_free_virtual_memory(NULL, &base, &size, NTVM_MEM_RELEASE),
+		ntvm_nt_protect_virtual_memory(NULL, &base, &size, NTVM_PAGE_READONLY, &old),
+		ntvm_nt_query_virtual_memory(NULL, address, NTVM_MEMORY_BASIC_INFORMATION_CLASS, buf,
+		                             sizeof buf, &returned),
+		ntvm_nt_access(NULL, address, buf, 1, NTVM_ACCESS_READ, NULL),
+		ntvm_nt_access(run->vm, address, buf, 1, (uint32_t)r->b[7] << 3, NULL),
+		ntvm_nt_access(run->vm, address, NULL, 1 + r->b[2] % 64, rw, NULL),
+	};
+	l->core[0] = l->model[0] = 0;
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+		if ((st[i] >> 30) != 3) /* not an error status */
+			l->core[0] |= 1u << i;
+	l->core[1] = base != address || size != 0x1000 || old != 0xEE || returned != 0xEE;
+	l->model[1] = 0;
+	l->core[2] = ntvm_nt_access(run->vm, address, NULL, 0, rw, NULL);
+	l->model[2] = model_nt_access(&run->m, address, NULL, 0, rw, NULL);
+}
+
 static void exec_rare(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)
 {
-	switch (r->b[6] & 3) {
+	switch (r->b[6] & 7) {
 	case 0: exec_create(l, r, address); break;
 	case 1: {
 		ntvm_status st = (ntvm_status)(int8_t)r->b[2];
@@ -163,6 +196,7 @@ static void exec_rare(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t
 		model_fini(&pm);
 		break;
 	}
+	case 4: exec_nt_misuse(run, l, r, address); break;
 	default: exec_try_access(run, l, r, address); break;
 	}
 }

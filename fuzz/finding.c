@@ -110,7 +110,8 @@ static bool nt_statement(const fuzz_log *l, struct ntvm_trace_env *env,
 	                              NTVM_OP_QUERY, NTVM_OP_READ, NTVM_OP_WRITE};
 	if (l->op < FOP_NT_ALLOC || l->op > FOP_NT_WRITE ||
 	    (l->op == FOP_NT_QUERY && (l->arg[1] < sizeof(ntvm_memory_basic_information) ||
-	                               l->arg[2] != NTVM_MEMORY_BASIC_INFORMATION_CLASS)))
+	                               l->arg[2] != NTVM_MEMORY_BASIC_INFORMATION_CLASS ||
+	                               l->nargs > 3 /* a NULL buffer or return length */)))
 		return false;
 	memset(s, 0, sizeof *s);
 	s->op = ops[l->op - FOP_NT_ALLOC];

@@ -60,21 +60,26 @@ static void exec_free_protect(fuzz_run *run, const fuzz_record *r)
 	fuzz_expect_same(run, l, 4);
 }
 
-/* b6: the information class (mostly basic); b5 high nibble 0xF: a short buffer. */
+/* b6: the information class (mostly basic); b5 high nibble 0xF: a short
+ * buffer; b7 0xE0..0xE3: bit 0 no buffer, bit 1 no return length (the
+ * fourth logged argument; the trace format has no way to say either). */
 static void exec_query(fuzz_run *run, const fuzz_record *r)
 {
 	static const uint32_t classes[8] = {0, 0, 0, 0, 0, NTVM_MEMORY_REGION_INFORMATION_CLASS,
 	                                    NTVM_MEMORY_REGION_INFORMATION_CLASS, 1};
-	uint64_t a[3] = {fuzz_address(&run->env, r), 0x30, classes[r->b[6] & 7]};
+	uint64_t a[4] = {fuzz_address(&run->env, r), 0x30, classes[r->b[6] & 7],
+	                 (r->b[7] & 0xFC) == 0xE0 ? r->b[7] & 3u : 0};
 	uint8_t c[0x40], m[0x40];
 	uint64_t creturned = 0xEE, mreturned = 0xEE;
 	if ((r->b[5] & 0xF0) == 0xF0)
 		a[1] = (r->b[5] & 0x0F) * 4u; /* a short buffer: 0 .. 60 bytes */
-	fuzz_log *l = fuzz_log_op(run, FOP_NT_QUERY, 3, a);
+	fuzz_log *l = fuzz_log_op(run, FOP_NT_QUERY, a[3] ? 4 : 3, a);
 	memset(c, 0xCC, sizeof c);
 	memset(m, 0xCC, sizeof m);
-	l->core[0] = ntvm_nt_query_virtual_memory(run->vm, a[0], (uint32_t)a[2], c, a[1], &creturned);
-	l->model[0] = model_nt_query_any(&run->m, a[0], (uint32_t)a[2], m, a[1], &mreturned);
+	l->core[0] = ntvm_nt_query_virtual_memory(run->vm, a[0], (uint32_t)a[2], a[3] & 1 ? NULL : c,
+	                                          a[1], a[3] & 2 ? NULL : &creturned);
+	l->model[0] = model_nt_query_any(&run->m, a[0], (uint32_t)a[2], a[3] & 1 ? NULL : m, a[1],
+	                                 a[3] & 2 ? NULL : &mreturned);
 	if (l->core[0] == NTVM_STATUS_SUCCESS && l->model[0] == NTVM_STATUS_SUCCESS &&
 	    a[2] == NTVM_MEMORY_BASIC_INFORMATION_CLASS) {
 		ntvm_memory_basic_information cm, mm;

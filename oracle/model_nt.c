@@ -521,6 +521,8 @@ ntvm_ntstatus model_nt_query_any(const model *m, uint64_t address, uint32_t info
 		return NTVM_STATUS_INFO_LENGTH_MISMATCH;
 	if (address > m->max_address)
 		return NTVM_STATUS_INVALID_PARAMETER;
+	if (buffer == NULL) /* probed after the argument checks, as NtQueryVirtualMemory does */
+		return NTVM_STATUS_ACCESS_VIOLATION;
 	if (!basic)
 		return query_region(m, address, buffer, length, return_length);
 	model_nt_query(m, address, &mbi);
