@@ -142,9 +142,10 @@ static void exec_try_access(fuzz_run *run, fuzz_log *l, const fuzz_record *r, ui
 
 /*
  * The NT entry points misused: no manager, an access of an unknown kind
- * (b7 << 3: never READ, WRITE or EXECUTE), a read or write with no buffer.
- * Each must answer an error status and touch neither its out values nor
- * the state; a zero-length read with no buffer is what the model says.
+ * (b7 << 3: never READ, WRITE or EXECUTE), a read or write with no buffer,
+ * a NULL in/out pointer.  Each must answer an error status and touch
+ * neither its out values nor the state (the caller compares it); a
+ * zero-length read with no buffer is what the model says.
  */
 static void exec_nt_misuse(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)
 {
@@ -162,11 +163,30 @@ static void exec_nt_misuse(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uin
 		ntvm_nt_access(run->vm, address, buf, 1, (uint32_t)r->b[7] << 3, NULL),
 		ntvm_nt_access(run->vm, address, NULL, 1 + r->b[2] % 64, rw, NULL),
 	};
+	/* A NULL in/out pointer with every other argument valid: Wine 8.0 answers
+	 * STATUS_ACCESS_VIOLATION and changes nothing (tests/nt/wine-probe/
+	 * null-pointers.c); Windows probes the pointers after its argument checks. */
+	uint64_t page = address & ~0xFFFull;
+	ntvm_ntstatus av[] = {
+		ntvm_nt_allocate_virtual_memory(run->vm, NULL, 0, &size, NTVM_MEM_COMMIT | NTVM_MEM_RESERVE,
+		                                NTVM_PAGE_READWRITE),
+		ntvm_nt_allocate_virtual_memory(run->vm, &base, 0, NULL, NTVM_MEM_RESERVE,
+		                                NTVM_PAGE_READWRITE),
+		ntvm_nt_free_virtual_memory(run->vm, NULL, &size, NTVM_MEM_DECOMMIT),
+		ntvm_nt_free_virtual_memory(run->vm, &base, NULL, NTVM_MEM_DECOMMIT),
+		ntvm_nt_protect_virtual_memory(run->vm, NULL, &size, NTVM_PAGE_READONLY, &old),
+		ntvm_nt_protect_virtual_memory(run->vm, &base, NULL, NTVM_PAGE_READONLY, &old),
+		ntvm_nt_protect_virtual_memory(run->vm, &page, &size, NTVM_PAGE_READONLY, NULL),
+	};
 	l->core[0] = l->model[0] = 0;
 	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
 		if ((st[i] >> 30) != 3) /* not an error status */
 			l->core[0] |= 1u << i;
-	l->core[1] = base != address || size != 0x1000 || old != 0xEE || returned != 0xEE;
+	for (size_t i = 0; i < sizeof av / sizeof av[0]; i++)
+		if (av[i] != NTVM_STATUS_ACCESS_VIOLATION)
+			l->core[0] |= 0x100u << i;
+	l->core[1] = base != address || size != 0x1000 || old != 0xEE || returned != 0xEE ||
+	             page != (address & ~0xFFFull);
 	l->model[1] = 0;
 	l->core[2] = ntvm_nt_access(run->vm, address, NULL, 0, rw, NULL);
 	l->model[2] = model_nt_access(&run->m, address, NULL, 0, rw, NULL);
