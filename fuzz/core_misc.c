@@ -75,7 +75,8 @@ static int probe_write(void *ctx, uint64_t address, const void *data, size_t siz
  * callback b2 % 6 picks (5: none missing), 6 DEP off, 7 the default address
  * a0; b2 == 0xFF passes no config at all.  ntvm.h: NULL exactly when the
  * config is invalid (or the host is out of memory, which only
- * backend_faults injects), else the values asked for.
+ * backend_faults injects), else the values asked for; a manager on the
+ * probe backend gets NTVM_E_BACKEND for a commit and an MMIO range.
  */
 static void exec_create(fuzz_log *l, const fuzz_record *r, uint64_t address)
 {
@@ -115,6 +116,18 @@ static void exec_create(fuzz_log *l, const fuzz_record *r, uint64_t address)
 		                                             : pm.default_address;
 		l->core[3] = (uint64_t)ntvm_get_behaviour(vm) | (uint64_t)ntvm_get_dep(vm) << 8;
 		l->model[3] = (uint64_t)cfg.behaviour | (uint64_t)!cfg.dep_disabled << 8;
+	}
+	if (vm && valid && cfg.backend) {
+		/* the probe backend refuses every map and has no map_mmio: both calls
+		 * fail with NTVM_E_BACKEND and leave nothing behind */
+		ntvm_stats stats;
+		ntvm_status ms = ntvm_allocate_mmio(vm, pm.default_address, 0x10000, fuzz_mmio_read,
+		                                    fuzz_mmio_write, NULL);
+		ntvm_status cs = ntvm_allocate_at(vm, pm.default_address, 0x10000, NTVM_PERM_RW, false,
+		                                  NTVM_KIND_PRIVATE);
+		ntvm_get_stats(vm, &stats);
+		l->core[1] |= (uint64_t)(ms != NTVM_E_BACKEND || cs != NTVM_E_BACKEND ||
+		                         stats.reservation_count != 0) << 63;
 	}
 	ntvm_destroy(vm); /* NULL when refused: a no-op */
 	model_fini(&pm);
