@@ -319,25 +319,42 @@ void ntvm__index_remove(ntvm *vm, struct ntvm__res *node)
 	node->left = node->right = NULL;
 }
 
-static struct ntvm__res *build(struct ntvm__res **nodes, size_t lo, size_t hi)
+struct build {
+	struct ntvm__res *(*next)(void *ctx);
+	void *ctx;
+	struct ntvm__res *first, *prev; /* the first and the last node produced */
+	bool failed;
+};
+
+/* The subtree of the next n nodes, the left one taking n / 2 of them; when
+ * next fails, what was produced so far (still linked). */
+static struct ntvm__res *build(struct build *b, size_t n)
 {
-	if (lo >= hi)
+	if (n == 0 || b->failed)
 		return NULL;
-	size_t mid = lo + (hi - lo) / 2;
-	struct ntvm__res *n = nodes[mid];
-	n->left = build(nodes, lo, mid);
-	n->right = build(nodes, mid + 1, hi);
-	update(n);
-	return n;
+	struct ntvm__res *left = build(b, n / 2);
+	struct ntvm__res *node = b->failed ? NULL : b->next(b->ctx);
+	if (node == NULL) {
+		b->failed = true;
+		return left;
+	}
+	node->gap_before = gap_after(b->prev, node->base);
+	if (b->prev == NULL)
+		b->first = node;
+	b->prev = node;
+	node->left = left;
+	node->right = build(b, n - 1 - n / 2);
+	update(node);
+	return node;
 }
 
-void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count)
+bool ntvm__index_build(ntvm *vm, size_t count, struct ntvm__res *(*next)(void *ctx), void *ctx)
 {
-	for (size_t i = 0; i < count; i++)
-		nodes[i]->gap_before = gap_after(i ? nodes[i - 1] : NULL, nodes[i]->base);
-	vm->root = build(nodes, 0, count);
-	vm->first = count ? nodes[0] : NULL;
-	vm->last = count ? nodes[count - 1] : NULL;
+	struct build b = { .next = next, .ctx = ctx };
+	vm->root = build(&b, count);
+	vm->first = b.first;
+	vm->last = b.prev;
+	return !b.failed;
 }
 
 struct ntvm__res *ntvm__lookup(const ntvm *vm, uint64_t address)

@@ -51,6 +51,7 @@ void ntvm_destroy(ntvm *vm)
 	if (vm->backend.destroy)
 		vm->backend.destroy(vm->backend.ctx);
 	ntvm__spares_free(vm);
+	ntvm__snap_retired_free(vm);
 	free(vm);
 }
 

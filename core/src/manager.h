@@ -81,6 +81,7 @@ struct ntvm {
 	bool dep_enabled;
 	bool default_backend; /* backend is backend_mem.c's, owned by the manager */
 	struct ntvm__sections *sections; /* section objects, handles, views (section.h); NULL: none yet */
+	struct ntvm__res *retired; /* the tree a snapshot load replaced, rebuilt in place by the next load */
 };
 
 /* Freed reservation nodes kept for the next reservation (a reserve/release
@@ -131,10 +132,14 @@ struct ntvm__slot {
 bool ntvm__index_probe(ntvm *vm, uint64_t base, uint64_t size, struct ntvm__slot *slot);
 void ntvm__index_insert_at(ntvm *vm, struct ntvm__slot *slot, struct ntvm__res *node);
 void ntvm__index_remove(ntvm *vm, struct ntvm__res *node);
-/* Build the (empty) index of vm from count nodes sorted by base, in O(n);
- * halving the sorted array gives subtrees whose heights differ by one at
- * most, so the result is a valid AVL tree. */
-void ntvm__index_build(ntvm *vm, struct ntvm__res **nodes, size_t count);
+/* Build the (empty) index of vm from count nodes that next(ctx) produces
+ * in increasing base order, in O(n) and without an array: each subtree
+ * takes half of its nodes on the left, so heights differ by one at most
+ * and the result is a valid AVL tree; a node is linked as it is produced,
+ * while it is in the cache.  When next returns NULL, stops and returns
+ * false with vm->root holding the nodes produced so far, for the caller to
+ * free. */
+bool ntvm__index_build(ntvm *vm, size_t count, struct ntvm__res *(*next)(void *ctx), void *ctx);
 /* After node's base or end moved inside its old span: refresh the gaps. */
 void ntvm__index_resized(ntvm *vm, struct ntvm__res *node);
 /* In-order iteration without parent links: a stack of the pending left
@@ -223,6 +228,8 @@ void ntvm__res_storage_free(struct ntvm__res *r);
 void ntvm__res_recycle(ntvm *vm, struct ntvm__res *r);
 /* Free vm's spare nodes. */
 void ntvm__spares_free(ntvm *vm);
+/* snapshot_load.c: free the tree the last snapshot load kept for reuse. */
+void ntvm__snap_retired_free(ntvm *vm);
 void ntvm__bump(ntvm *vm);
 /* Unmap every mapped page of r from the backend (cannot fail). */
 void ntvm__res_unmap_all(ntvm *vm, struct ntvm__res *r);
