@@ -88,6 +88,25 @@ static void snapshot_of(void (*build)(ntvm *), bool is_snapshot, ntvm_buffer *ou
 static void build_a_mmio(ntvm *vm) { build_a(vm, true); }
 static void build_a_plain(ntvm *vm) { build_a(vm, false); }
 
+/* Snapshots of shapes A and B and the digests of their states. */
+struct shapes {
+	ntvm_buffer a, b;
+	uint64_t da, db;
+};
+
+static void shapes_take(struct shapes *s, bool is_snapshot, bool mmio)
+{
+	*s = (struct shapes){ 0 };
+	snapshot_of(mmio ? build_a_mmio : build_a_plain, is_snapshot, &s->a, &s->da);
+	snapshot_of(build_b, is_snapshot, &s->b, &s->db);
+}
+
+static void shapes_free(struct shapes *s)
+{
+	ntvm_buffer_free(&s->a);
+	ntvm_buffer_free(&s->b);
+}
+
 /* Load s into vm and check that vm is exactly s's state. */
 static void load_exact(ntvm *vm, const ntvm_buffer *s, bool is_snapshot, uint64_t digest)
 {
@@ -104,17 +123,14 @@ static void load_exact(ntvm *vm, const ntvm_buffer *s, bool is_snapshot, uint64_
 
 static void alternate(bool is_snapshot)
 {
-	ntvm_buffer a = { 0 }, b = { 0 };
-	uint64_t da, db;
-	snapshot_of(is_snapshot ? build_a_mmio : build_a_plain, is_snapshot, &a, &da);
-	snapshot_of(build_b, is_snapshot, &b, &db);
+	struct shapes s;
+	shapes_take(&s, is_snapshot, is_snapshot);
 	ntvm *vm = new_vm(is_snapshot);
 	for (int round = 0; round < 6; round++) {
 		bool use_a = round % 3 != 1; /* A, B, A, A, B, A: reuse across and within shapes */
-		load_exact(vm, use_a ? &a : &b, is_snapshot, use_a ? da : db);
+		load_exact(vm, use_a ? &s.a : &s.b, is_snapshot, use_a ? s.da : s.db);
 	}
-	ntvm_buffer_free(&a);
-	ntvm_buffer_free(&b);
+	shapes_free(&s);
 	ntvm_destroy(vm);
 }
 
@@ -143,27 +159,25 @@ static size_t tree_nodes(const struct ntvm__res *root, struct ntvm__res **out, s
  * a load that replaces a state holding more metadata frees it instead. */
 TEST(nodes_are_reused_in_order_and_larger_trees_freed)
 {
-	ntvm_buffer a = { 0 }, b = { 0 };
-	uint64_t da, db;
-	snapshot_of(build_a_plain, false, &a, &da);
-	snapshot_of(build_b, false, &b, &db);
+	struct shapes s;
+	shapes_take(&s, false, false);
 	ntvm *vm = new_vm(false);
 	struct ntvm__res *first[16], *now[16];
-	load_exact(vm, &a, false, da);
+	load_exact(vm, &s.a, false, s.da);
 	size_t n = tree_nodes(vm->root, first, 16);
 	CHECK(vm->retired == NULL); /* the empty manager had no tree */
-	load_exact(vm, &a, false, da);
+	load_exact(vm, &s.a, false, s.da);
 	CHECK_EQ_U64(tree_nodes(vm->retired, now, 16), n);
 	for (size_t i = 0; i < n; i++)
 		CHECK(now[i] == first[i]);
-	load_exact(vm, &a, false, da);
+	load_exact(vm, &s.a, false, s.da);
 	CHECK_EQ_U64(tree_nodes(vm->root, now, 16), n);
 	for (size_t i = 0; i < n; i++)
 		CHECK(now[i] == first[i]);
 	/* B holds more metadata than A: A's tree is kept; back to A: B's is not */
-	load_exact(vm, &b, false, db);
+	load_exact(vm, &s.b, false, s.db);
 	CHECK(vm->retired != NULL);
-	load_exact(vm, &a, false, da);
+	load_exact(vm, &s.a, false, s.da);
 	CHECK(vm->retired == NULL);
 	/* an empty snapshot frees everything */
 	ntvm_buffer empty = { 0 };
@@ -173,8 +187,7 @@ TEST(nodes_are_reused_in_order_and_larger_trees_freed)
 	CHECK(vm->retired == NULL && vm->root == NULL);
 	ntvm_destroy(e);
 	ntvm_buffer_free(&empty);
-	ntvm_buffer_free(&a);
-	ntvm_buffer_free(&b);
+	shapes_free(&s);
 	ntvm_destroy(vm);
 }
 
@@ -182,40 +195,37 @@ TEST(nodes_are_reused_in_order_and_larger_trees_freed)
  * then: it must still leave the state as it was, and later loads work. */
 TEST(failed_load_after_reuse_changes_nothing)
 {
-	ntvm_buffer a = { 0 }, b = { 0 };
-	uint64_t da, db;
-	snapshot_of(build_a_plain, false, &a, &da);
-	snapshot_of(build_b, false, &b, &db);
+	struct shapes s;
+	shapes_take(&s, false, false);
 	ntvm *vm = new_vm(false);
-	load_exact(vm, &a, false, da);
-	load_exact(vm, &b, false, db);
+	load_exact(vm, &s.a, false, s.da);
+	load_exact(vm, &s.b, false, s.db);
 	CHECK(vm->retired != NULL);
 	/* the last reservation of B: kind byte at its record + 16 */
 	uint64_t count = 0;
-	memcpy(&count, b.data + 40, 8);
+	memcpy(&count, s.b.data + 40, 8);
 	size_t last = 48;
 	for (size_t at = 48, k = 0; k < count; k++) {
 		last = at;
 		uint64_t runs = 0;
-		memcpy(&runs, b.data + at + 18, 8);
+		memcpy(&runs, s.b.data + at + 18, 8);
 		at += 26 + runs * 10;
 	}
-	uint8_t *bad = malloc(b.size);
-	memcpy(bad, b.data, b.size);
+	uint8_t *bad = malloc(s.b.size);
+	memcpy(bad, s.b.data, s.b.size);
 	bad[last + 16] = 9;
 	ntvm_snapshot_error err = { 0 };
 	uint64_t before = ntvm_test_digest(vm);
-	CHECK_STATUS(ntvm_deserialize(vm, bad, b.size, false, &err), NTVM_E_MALFORMED);
+	CHECK_STATUS(ntvm_deserialize(vm, bad, s.b.size, false, &err), NTVM_E_MALFORMED);
 	CHECK_EQ_U64(err.offset, last + 16);
 	CHECK(err.reason && strcmp(err.reason, "bad region kind") == 0);
 	CHECK_EQ_U64(ntvm_test_digest(vm), before);
 	CHECK_INV(vm);
 	CHECK(vm->retired == NULL);
-	load_exact(vm, &a, false, da);
-	load_exact(vm, &b, false, db);
+	load_exact(vm, &s.a, false, s.da);
+	load_exact(vm, &s.b, false, s.db);
 	free(bad);
-	ntvm_buffer_free(&a);
-	ntvm_buffer_free(&b);
+	shapes_free(&s);
 	ntvm_destroy(vm);
 }
 
@@ -231,22 +241,20 @@ static void *t_realloc(void *p, size_t n) { return fail_now() ? NULL : realloc(p
  * gives NO_MEMORY with the state unchanged. */
 TEST(allocation_failures_with_a_retired_tree_change_nothing)
 {
-	ntvm_buffer a = { 0 }, b = { 0 };
-	uint64_t da, db;
-	snapshot_of(build_a_plain, true, &a, &da);
-	snapshot_of(build_b, true, &b, &db);
+	struct shapes s;
+	shapes_take(&s, true, false);
 	ntvm *vm = new_vm(true);
 	struct ntvm__heap_hooks saved = ntvm__heap;
 	long n;
 	for (n = 0; n < 100; n++) {
-		load_exact(vm, &a, true, da);
-		load_exact(vm, &a, true, da);
+		load_exact(vm, &s.a, true, s.da);
+		load_exact(vm, &s.a, true, s.da);
 		CHECK(vm->retired != NULL);
 		ntvm_buffer before = { 0 };
 		CHECK_OK(ntvm_serialize(vm, true, &before));
 		ntvm__heap = (struct ntvm__heap_hooks){ t_malloc, t_calloc, t_realloc };
 		countdown = n;
-		ntvm_status st = ntvm_deserialize(vm, b.data, b.size, true, NULL);
+		ntvm_status st = ntvm_deserialize(vm, s.b.data, s.b.size, true, NULL);
 		bool failed = countdown < 0;
 		countdown = -1;
 		ntvm__heap = saved;
@@ -264,9 +272,8 @@ TEST(allocation_failures_with_a_retired_tree_change_nothing)
 		ntvm_buffer_free(&before);
 	}
 	CHECK(n >= 5); /* B needs new nodes and blocks of other sizes */
-	load_exact(vm, &b, true, db);
-	ntvm_buffer_free(&a);
-	ntvm_buffer_free(&b);
+	load_exact(vm, &s.b, true, s.db);
+	shapes_free(&s);
 	ntvm_destroy(vm);
 }
 
