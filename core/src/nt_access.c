@@ -7,7 +7,9 @@
  * page whose last protection has the guard, row RESERVED_GUARD_FAULT), no
  * access, a write to a page without write access, an execution of a page
  * without execute access (with DEP off, readable implies executable).  The
- * bytes before the fault are moved through the manager.  A write to a
+ * bytes before the fault are moved through the manager; a host failure
+ * (backend, memory) while moving them takes the access's copy-on-writes
+ * back, so that the failed access changes no page state.  A write to a
  * PAGE_WRITECOPY page of a view turns it into a private read-write page
  * (PAGE_EXECUTE_WRITECOPY into PAGE_EXECUTE_READWRITE), as Windows does.
  * PAGE_EXECUTE pages are readable: x86 cannot map execute-only pages
@@ -79,36 +81,41 @@ static ntvm_ntstatus find_fault(const ntvm *vm, uint64_t address, size_t length,
 /* A write made a WRITECOPY page of a view private: it loses WRITECOPY and,
  * in a view of a section, gets its own copy of the page with the written
  * bytes in it (view_cow.c; *done then says the bytes went in). */
-static bool convert_writecopy(ntvm *vm, uint64_t at, const uint8_t *data, size_t n, bool *done)
+static bool convert_writecopy(ntvm *vm, uint64_t at, const uint8_t *data, size_t n, bool *done,
+                              struct ntvm__cow_undo *undo)
 {
 	ntvm_region_info info;
 	*done = false;
 	if (ntvm_region_info_at(vm, at, &info) != NTVM_OK || !(info.perm & NTVM_PERM_WRITECOPY))
 		return true;
-	return ntvm__view_copy_on_write(vm, at, data, n, done) == NTVM_OK;
+	return ntvm__view_copy_on_write(vm, at, data, n, done, undo) == NTVM_OK;
 }
 
+/* The bytes before the fault.  A write first turns every WRITECOPY page
+ * it meets into the view's own (each copy logged), then moves all its bytes
+ * with one manager write; a host failure (backend, memory) on any page
+ * takes the copies back, so that a failed write has moved nothing. */
 static bool move_bytes(ntvm *vm, uint64_t address, uint8_t *data, size_t length, uint32_t access)
 {
-	size_t offset = 0;
-	while (offset < length) {
-		uint64_t at = address + offset;
-		size_t n = chunk_len(at, length - offset);
-		ntvm_status st = NTVM_OK;
-		if (access == NTVM_ACCESS_WRITE) {
-			bool done;
-			if (!convert_writecopy(vm, at, data + offset, n, &done))
-				return false;
-			if (!done)
-				st = ntvm_write(vm, at, data + offset, n, NULL);
-		} else if (data != NULL) {
-			st = ntvm_read(vm, at, data + offset, n, NULL);
-		}
-		if (st != NTVM_OK)
-			return false;
+	if (length == 0 || (access != NTVM_ACCESS_WRITE && data == NULL))
+		return true;
+	if (access != NTVM_ACCESS_WRITE)
+		return ntvm_read(vm, address, data, length, NULL) == NTVM_OK;
+	struct ntvm__cow_undo undo = { 0 };
+	bool ok = true;
+	for (size_t offset = 0; ok && offset < length;) {
+		size_t n = chunk_len(address + offset, length - offset);
+		bool copied;
+		ok = convert_writecopy(vm, address + offset, data + offset, n, &copied, &undo);
 		offset += n;
 	}
-	return true;
+	if (ok)
+		ok = ntvm_write(vm, address, data, length, NULL) == NTVM_OK;
+	if (ok)
+		ntvm__cow_keep(&undo);
+	else
+		ntvm__cow_undo(vm, &undo);
+	return ok;
 }
 
 ntvm_ntstatus ntvm_nt_access(ntvm *vm, uint64_t address, void *data, size_t length,

@@ -107,13 +107,39 @@ int ntvm__map_pages(ntvm *vm, const struct ntvm__res *r, uint64_t addr, uint64_t
  * initial protection; one layout bump.  Nothing changes on failure. */
 ntvm_status ntvm__section_commit(ntvm *vm, struct ntvm__view *v, uint64_t first, uint64_t count,
                                  ntvm_perm perm, bool other_views);
+/* A reservation's page state as it was, to put back after a failure. */
+struct ntvm__saved_res {
+	struct ntvm__res *r;
+	struct ntvm__res node;  /* the fields as they were */
+	uint64_t *bits;         /* copies of the page state (the caller frees them) */
+	uint8_t *perms;
+	uint64_t first, count;  /* r's pages whose commits a restore unmaps */
+	bool touched;
+};
+/* Copy sv->r's page state; false when out of memory. */
+bool ntvm__res_save(struct ntvm__saved_res *sv);
+/* Put the saved page state back (pages committed since in [first,
+ * first + count) are unmapped); the copies become r's again. */
+void ntvm__res_restore(ntvm *vm, struct ntvm__saved_res *sv);
 
 /* view_cow.c: a write of len bytes of data (within one page) to a
  * WRITECOPY page of a view: the page becomes the view's own with the bytes
  * written, in one step that changes nothing if it fails.  Other pages (not
- * WRITECOPY, not a section view's) are left to the caller: *done false. */
+ * WRITECOPY, not a section view's) are left to the caller: *done false.
+ * A write over several pages logs its copies in `undo` (zeroed before the
+ * first page), so that a later page's failure can take them all back. */
+struct ntvm__cow_undo {
+	struct ntvm__cow_entry *entries;
+	size_t count, capacity;
+	uint64_t version;       /* the layout version and stats before the write */
+	ntvm_stats stats;
+};
 ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address, const void *data, size_t len,
-                                     bool *done);
+                                     bool *done, struct ntvm__cow_undo *undo);
+/* Take back every copy logged in undo (the pages are shared and WRITECOPY
+ * again; cannot fail), or keep them; both free the log. */
+void ntvm__cow_undo(ntvm *vm, struct ntvm__cow_undo *undo);
+void ntvm__cow_keep(struct ntvm__cow_undo *undo);
 
 /* commit.c: backend changes over runs, exposed for the multi-view commit */
 bool ntvm__backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,

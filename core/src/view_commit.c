@@ -17,16 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct saved_view {
-	struct ntvm__res *r;
-	struct ntvm__res node;  /* the fields as they were */
-	uint64_t *bits;         /* copies of the page state */
-	uint8_t *perms;
-	uint64_t first, count;  /* the window of the section pages, in r's pages */
-	bool touched;
-};
-
-static bool save_view(struct saved_view *sv)
+bool ntvm__res_save(struct ntvm__saved_res *sv)
 {
 	const struct ntvm__res *r = sv->r;
 	uint64_t pages = ntvm__res_pages(r);
@@ -49,7 +40,7 @@ static bool save_view(struct saved_view *sv)
 
 /* Undo the commits made in a saved view: unmap the pages committed since,
  * then put the old page state back. */
-static void restore_view(ntvm *vm, struct saved_view *sv)
+void ntvm__res_restore(ntvm *vm, struct ntvm__saved_res *sv)
 {
 	struct ntvm__res *r = sv->r, old = sv->node;
 	if (!ntvm__res_bits_inline(r))
@@ -72,7 +63,7 @@ static void restore_view(ntvm *vm, struct saved_view *sv)
 	sv->perms = NULL;
 }
 
-static void drop_saved(struct saved_view *saved, size_t n)
+static void drop_saved(struct ntvm__saved_res *saved, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(saved[i].bits);
@@ -107,7 +98,7 @@ static ntvm_status commit_new_pages(ntvm *vm, const struct ntvm__view *w, uint64
 
 /* The other views of v's section whose window meets [sp, sp + count). */
 static size_t other_views(const ntvm *vm, const struct ntvm__view *v, uint64_t sp, uint64_t count,
-                          struct saved_view *out)
+                          struct ntvm__saved_res *out)
 {
 	const struct ntvm__sections *t = vm->sections;
 	size_t n = 0;
@@ -117,7 +108,7 @@ static size_t other_views(const ntvm *vm, const struct ntvm__view *v, uint64_t s
 		if (w == v || w->section != v->section || wfirst >= sp + count || wfirst + wpages <= sp)
 			continue;
 		if (out) {
-			out[n] = (struct saved_view){ .r = ntvm__lookup(vm, w->base) };
+			out[n] = (struct ntvm__saved_res){ .r = ntvm__lookup(vm, w->base) };
 			out[n].first = sp > wfirst ? sp - wfirst : 0;
 			out[n].count = wpages - out[n].first;
 		}
@@ -127,7 +118,7 @@ static size_t other_views(const ntvm *vm, const struct ntvm__view *v, uint64_t s
 }
 
 static ntvm_status commit_others(ntvm *vm, const struct ntvm__view *v, uint64_t sp, uint64_t count,
-                                 struct saved_view *saved, size_t n)
+                                 struct ntvm__saved_res *saved, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct ntvm__view *w = ntvm__view_at(vm, saved[i].r->base);
@@ -146,13 +137,13 @@ ntvm_status ntvm__section_commit(ntvm *vm, struct ntvm__view *v, uint64_t first,
 	struct ntvm__section *s = v->section;
 	uint64_t sp = (v->offset >> NTVM__PAGE_SHIFT) + first;
 	size_t n = propagate ? other_views(vm, v, sp, count, NULL) : 0;
-	struct saved_view *saved = n ? ntvm__heap.calloc(n, sizeof *saved) : NULL;
+	struct ntvm__saved_res *saved = n ? ntvm__heap.calloc(n, sizeof *saved) : NULL;
 	if (n && saved == NULL)
 		return NTVM_E_NO_MEMORY;
 	if (n)
 		other_views(vm, v, sp, count, saved);
 	for (size_t i = 0; i < n; i++)
-		if (!save_view(&saved[i])) {
+		if (!ntvm__res_save(&saved[i])) {
 			drop_saved(saved, n);
 			return NTVM_E_NO_MEMORY;
 		}
@@ -164,7 +155,7 @@ ntvm_status ntvm__section_commit(ntvm *vm, struct ntvm__view *v, uint64_t first,
 	if (st != NTVM_OK) {
 		for (size_t i = 0; i < n; i++)
 			if (saved[i].touched)
-				restore_view(vm, &saved[i]);
+				ntvm__res_restore(vm, &saved[i]);
 		vm->stats = stats;
 		vm->layout_version = version;
 		drop_saved(saved, n);
