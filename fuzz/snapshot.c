@@ -9,9 +9,8 @@
  *     (snapshot_section_state, bits 3-4 the variant), which a metadata-only
  *     load must refuse with NTVM_E_WRONG_KIND; clear: the small state.  A
  *     rejection is asked again without an error record (same answer); an
- *     empty rest also tries NULL data.  Bits 3-7 (m, 0: none): an accepted
- *     state is serialized again into a buffer that holds 256 - 4m bytes,
- *     with the allocation that must grow it failing (append_failing).
+ *     empty rest also tries NULL data.  An accepted state is serialized
+ *     again with the append of each field failing in turn (append_failures).
  *  1: the rest is a program whose final state is serialized and restored
  *     (snapshot_round_trip.c; the program's own header byte says which
  *     operations).  Bits 2-7 (N, 0: none) first run the serialize and
@@ -26,6 +25,7 @@
 #include "snapshot.h"
 #include "snapshot_states.h"
 #include "snapshot_target.h"
+#include "snapshot_walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,6 +54,10 @@ static void *heap_malloc(size_t n) { return heap_fail_now() ? NULL : malloc(n); 
 static void *heap_calloc(size_t n, size_t size) { return heap_fail_now() ? NULL : calloc(n, size); }
 static void *heap_realloc(void *p, size_t n) { return heap_fail_now() ? NULL : realloc(p, n); }
 
+/* Every reallocation fails (a buffer cannot grow): set around one call. */
+static bool fail_reallocs;
+static void *realloc_or_fail(void *p, size_t n) { return fail_reallocs ? NULL : realloc(p, n); }
+
 void snap_heap_arm(uint64_t n)
 {
 	heap_calls = 0;
@@ -76,29 +80,29 @@ void snap_check_unchanged(ntvm *vm, const ntvm_buffer *want, uint64_t version, c
 	ntvm_buffer_free(&now);
 }
 
-/* An accepted state serialized again into a buffer already holding 256 -
- * 4m bytes of its first 256 (so that the append crossing offset 4m of the
- * new data reallocates) with that allocation failing: NTVM_E_NO_MEMORY
- * and the buffer as it was; then unarmed: the old bytes and the state. */
-static void append_failing(ntvm *vm, bool is_snapshot, const uint8_t *data, size_t size, unsigned m)
+/* An accepted state serialized again into empty buffers whose capacity
+ * ends at each of its fields in turn (snapshot_walk.h, at most the first
+ * SWEEP_FIELDS), with every reallocation failing: the append that reaches
+ * that field meets the failure, and the call must answer NTVM_E_NO_MEMORY
+ * with the buffer as it was. */
+#define SWEEP_FIELDS 400
+static void append_failures(ntvm *vm, bool is_snapshot, const uint8_t *data, size_t size)
 {
-	ntvm_buffer out = {0};
-	size_t keep = 256 - 4 * (size_t)m;
-	uint8_t *at = ntvm__buffer_grow(&out, keep);
-	snap_check(at != NULL, "buffer grow failed");
-	memset(at, 0xA5, keep);
-	snap_heap_arm(1);
-	ntvm_status st = ntvm_serialize(vm, is_snapshot, &out);
-	snap_heap_disarm();
-	snap_check(st == NTVM_E_NO_MEMORY || (st == NTVM_OK && size + keep <= 256),
-	           "a serialize into a full buffer met no allocation failure");
-	snap_check(st == NTVM_OK || out.size == keep, "a failed serialize changed the buffer's size");
-	out.size = keep;
-	snap_check(ntvm_serialize(vm, is_snapshot, &out) == NTVM_OK, "re-serialize failed");
-	snap_check(out.size == keep + size && out.data[0] == 0xA5 && out.data[keep - 1] == 0xA5 &&
-	           memcmp(out.data + keep, data, size) == 0,
-	           "a serialize appended to a buffer differs");
-	ntvm_buffer_free(&out);
+	static snapshot_walk w;
+	snapshot_walk_fields(&w, data, size);
+	for (size_t i = 0; i <= w.n && i <= SWEEP_FIELDS; i++) {
+		size_t at = i < w.n ? w.f[i].at : 0; /* 0: the magic */
+		ntvm_buffer out = {malloc(at ? at : 1), 0, at};
+		snap_check(out.data != NULL, "malloc failed");
+		ntvm__heap.realloc = realloc_or_fail;
+		fail_reallocs = true;
+		ntvm_status st = ntvm_serialize(vm, is_snapshot, &out);
+		fail_reallocs = false;
+		ntvm__heap.realloc = realloc;
+		snap_check(st == NTVM_E_NO_MEMORY && out.size == 0 && out.capacity == at,
+		           "a serialize whose append failed did not fail cleanly");
+		ntvm_buffer_free(&out);
+	}
 }
 
 /* Absent data: NULL with a size is refused as such, with or without an error record. */
@@ -142,8 +146,7 @@ static void arbitrary_bytes(const uint8_t *data, size_t size, uint8_t header)
 		snap_check(ntvm_serialize(vm, is_snapshot, &after) == NTVM_OK, "re-serialize failed");
 		snap_check(after.size == size && memcmp(after.data, data, size) == 0,
 		           "an accepted snapshot does not re-serialize byte-identically");
-		if (header >> 3)
-			append_failing(vm, is_snapshot, data, size, header >> 3);
+		append_failures(vm, is_snapshot, data, size);
 	}
 	ntvm_buffer_free(&before);
 	ntvm_buffer_free(&after);

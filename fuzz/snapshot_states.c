@@ -135,7 +135,8 @@ static bool data_file(ntvm *vm)
 
 /* A SEC_RESERVE section of 65 pages held by views only: its last page
  * committed through a read-write view, then written through a WRITECOPY
- * one mapped after (a private bitmap of two words). */
+ * one mapped after (a private bitmap of two words), and a one-page view
+ * after both. */
 static bool big_view(ntvm *vm)
 {
 	ntvm_handle h;
@@ -149,7 +150,9 @@ static bool big_view(ntvm *vm)
 	return ntvm_nt_allocate_virtual_memory(vm, &base, 0, &size, NTVM_MEM_COMMIT, NTVM_PAGE_READWRITE) ==
 	               NTVM_STATUS_SUCCESS &&
 	       map(vm, h, 0, 0, 0, NTVM_PAGE_WRITECOPY, &wc, NTVM_STATUS_SUCCESS) &&
-	       write(vm, wc + 0x40008, "last", 4) && ntvm_nt_close(vm, h) == NTVM_STATUS_SUCCESS;
+	       write(vm, wc + 0x40008, "last", 4) &&
+	       map(vm, h, 0, 0x1000, 0, NTVM_PAGE_READONLY, &base, NTVM_STATUS_SUCCESS) &&
+	       ntvm_nt_close(vm, h) == NTVM_STATUS_SUCCESS;
 }
 
 ntvm *snapshot_section_state(unsigned variant)

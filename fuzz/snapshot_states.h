@@ -24,8 +24,9 @@ ntvm *snapshot_small_state(void);
  *     maps with a machine mismatch;
  *  3: a data-file section mapped at an offset, the 32-bit profile, Wine 8.0,
  *     DEP off, the handle closed (no handle slots);
- *  4: a 65-page SEC_RESERVE section with two views (one WRITECOPY, a
- *     copy-on-write on the last page), its handle closed, Wine 8.0.
+ *  4: a 65-page SEC_RESERVE section with three views (one WRITECOPY, a
+ *     copy-on-write on the last page; a one-page view last), its handle
+ *     closed, Wine 8.0.
  * Variants 0-2 also hold the small state.
  * NULL when a call the variant needs fails. */
 #define SNAPSHOT_SECTION_STATES 5
