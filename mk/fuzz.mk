@@ -2,7 +2,9 @@
 #   make fuzz                  fuzz every target (~2 minutes), conformance report, summary
 #   make fuzz FUZZ_SECONDS=600 FUZZ_ENGINE=afl
 #   make fuzz-corpus           re-encode the reference scripts into corpus/nt_ops
-.PHONY: fuzz fuzz-corpus
+#   make check-incremental     planted bugs: core_ops' incremental checks catch them
+#                              on every input the full checks do (BUGS="a b": only these)
+.PHONY: fuzz fuzz-corpus check-incremental
 
 fuzz:
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),120) FUZZ_ENGINE=$(or $(FUZZ_ENGINE),libfuzzer) scripts/fuzz.sh
@@ -21,3 +23,6 @@ fuzz-corpus: build
 		{ printf "\\$$(printf %o $$h)"; tail -c +2 $$f; } > corpus/nt_ops/reference/$$n.wine.bin; \
 	done
 	@echo "corpus/nt_ops/reference: $$(ls corpus/nt_ops/reference | wc -l) inputs"
+
+check-incremental:
+	@scripts/check-incremental.sh $(BUGS)

@@ -36,12 +36,10 @@ bugs=(
 		n->perm = perm;
 	if (old_perm)
 		*old_perm = old;|a successful protect also changes the next reservation's protection"
-	"far-perm|core/src/commit.c|	if (old_perm)
-		*old_perm = old;|	struct ntvm__res *n = ntvm__index_gt(vm->root, 0);
-	if (n && n != r && n->kind == NTVM_KIND_PRIVATE && n->state == NTVM__ALL_COMMITTED && !n->u.perms)
-		n->perm = perm;
-	if (old_perm)
-		*old_perm = old;|a successful protect also changes the lowest reservation's protection"
+	"far-perm|core/src/commit.c|	ntvm__apply_commit(vm, r, &shape, first, count, perm);|	ntvm__apply_commit(vm, r, &shape, first, count, perm);
+	struct ntvm__res *n = ntvm__index_last(vm->root);
+	if (n != r && n->kind == NTVM_KIND_PRIVATE && n->state == NTVM__ALL_COMMITTED && !n->u.perms)
+		n->perm = perm;|a successful commit also changes the highest reservation's protection (it need not be near)"
 )
 
 field() { awk -v RS='\x01' -v n="$2" -F'|' '{printf "%s", $n}' <<<"$1"; }
@@ -53,10 +51,26 @@ if [ "${1:-}" = --list ]; then
 fi
 wanted=("$@")
 
-# The scratch tree and the random inputs, made once.
-rm -rf "$tree"
-mkdir -p "$tree" "$work/random"
-git archive HEAD | tar -xf - -C "$tree"
+# The scratch tree: the last commit.  Only files that differ are copied
+# over an earlier tree, so they look newer than their objects and the build
+# stays incremental.  The random inputs are made once.
+rm -rf "$work/pristine"
+mkdir -p "$tree" "$work/pristine" "$work/random"
+git archive HEAD | tar -xf - -C "$work/pristine"
+{ diff -rq "$work/pristine" "$tree" 2>/dev/null || true; } | while IFS= read -r line; do
+	case "$line" in
+	"Files "*" differ")
+		a=${line#Files }
+		a=${a%% and *}
+		cp "$a" "$tree${a#"$work/pristine"}"
+		;;
+	"Only in $work/pristine"*)
+		a=${line#Only in }
+		a="${a%%: *}/${a#*: }"
+		cp -r "$a" "$tree${a#"$work/pristine"}"
+		;;
+	esac
+done
 if [ -z "$(ls -A "$work/random")" ]; then
 	LC_ALL=C awk -v n="$nrandom" -v dir="$work/random" 'BEGIN {
 		srand(5)
