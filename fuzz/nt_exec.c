@@ -172,6 +172,6 @@ void fuzz_exec_nt_op(fuzz_run *run, const fuzz_record *r)
 		fuzz_fail(run, false, 0, "a failing %s moved the layout version",
 		          fuzz_opcode_name(r->b[0]));
 	fuzz_compare_state(run);
-	if (run->m.section_count && (r->b[0] >= FOP_NT_SECTION || r->b[0] == FOP_NT_WRITE))
+	if (r->b[0] >= FOP_NT_SECTION || (run->m.section_count && r->b[0] == FOP_NT_WRITE))
 		fuzz_compare_views(run);
 }

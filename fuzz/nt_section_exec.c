@@ -11,6 +11,9 @@
  * OFFSET SIZE INHERIT TYPE PROT has-offset) => STATUS BASE OFFSET SIZE;
  * unmap (ADDR); extend (SECTION SIZE) => STATUS SIZE; close (SECTION).
  *
+ * fuzz_compare_views also checks that core keeps as many live section
+ * objects as the model (ntvm__section_count).
+ *
  * Sections above FUZZ_MAX_RESERVATION are only checked when they fail (as
  * huge allocations are, harness.h): core backs a section with host memory
  * of its full size.
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "section.h"
 #include "section_decode.h"
 
 static void exec_create(fuzz_run *run, const fuzz_record *r)
@@ -133,6 +137,11 @@ void fuzz_compare_views(fuzz_run *run)
 {
 	static uint8_t cbuf[MODEL_PAGE], mbuf[MODEL_PAGE];
 	const model *m = &run->m;
+	/* a section lives while a handle or a view holds it: none leaks, none goes early */
+	uint64_t live = ntvm__section_count(run->vm);
+	if (live != m->section_count)
+		fuzz_fail(run, false, 0, "core has %llu live sections, the model %zu",
+		          (unsigned long long)live, m->section_count);
 	if (run->checking)
 		run->checking(true);
 	for (size_t i = 0; i < m->resv_count; i++) {

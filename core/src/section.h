@@ -73,7 +73,7 @@ struct ntvm__handle *ntvm__handle_get(const ntvm *vm, ntvm_handle h);
 void ntvm__handle_close(ntvm *vm, ntvm_handle h);
 /* Free every handle, view record and section (ntvm_destroy). */
 void ntvm__sections_free(ntvm *vm);
-uint64_t ntvm__section_count(const ntvm *vm); /* live section objects (tests) */
+uint64_t ntvm__section_count(const ntvm *vm); /* live section objects (tests, fuzz harness) */
 
 /* view.c: view records and their pages */
 /* The view record of the reservation with base `base`, or NULL. */

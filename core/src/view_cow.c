@@ -90,8 +90,6 @@ static bool log_prepare(ntvm *vm, struct ntvm__cow_undo *u, struct ntvm__res *r)
 /* The prepared entry's page failed: it changed nothing, drop its copies. */
 static void log_abandon(struct ntvm__cow_undo *u)
 {
-	if (u == NULL)
-		return;
 	free(u->entries[u->count].sv.bits);
 	free(u->entries[u->count].sv.perms);
 }
@@ -99,8 +97,6 @@ static void log_abandon(struct ntvm__cow_undo *u)
 static void log_commit(struct ntvm__cow_undo *u, uint64_t addr, struct ntvm__view *v, uint64_t page,
                        ntvm_perm old, bool new_bits)
 {
-	if (u == NULL)
-		return;
 	struct ntvm__cow_entry *e = &u->entries[u->count++];
 	e->addr = addr;
 	e->v = v;
@@ -172,7 +168,7 @@ ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address, const void *dat
 		return NTVM_OK;
 	ntvm_perm perm = old & (ntvm_perm)~NTVM_PERM_WRITECOPY;
 	struct ntvm__view *v = r->kind != NTVM_KIND_PRIVATE ? ntvm__view_at(vm, r->base) : NULL;
-	if (undo && !log_prepare(vm, undo, r))
+	if (!log_prepare(vm, undo, r))
 		return NTVM_E_NO_MEMORY;
 	if (v == NULL || ntvm__view_page_private(v, page))
 		return protect_only(vm, addr, old, perm, undo);
