@@ -10,7 +10,9 @@
  *     load must refuse with NTVM_E_WRONG_KIND; clear: the small state.  A
  *     rejection is asked again without an error record (same answer); an
  *     empty rest also tries NULL data.  An accepted state is serialized
- *     again with the append of each field failing in turn (append_failures).
+ *     again with the append of each field failing in turn (append_failures)
+ *     and loaded again with each host allocation failing in turn
+ *     (load_failures).
  *  1: the rest is a program whose final state is serialized and restored
  *     (snapshot_round_trip.c; the program's own header byte says which
  *     operations).  Bits 2-7 (N, 0: none) first run the serialize and
@@ -105,6 +107,29 @@ static void append_failures(ntvm *vm, bool is_snapshot, const uint8_t *data, siz
 	}
 }
 
+/* An accepted input loaded again over its own state with the k-th host
+ * allocation failing, for every k until the load needs fewer: each such
+ * load fails with NTVM_E_NO_MEMORY (or NTVM_E_BACKEND) and changes nothing. */
+static void load_failures(ntvm *vm, bool is_snapshot, const uint8_t *data, size_t size,
+                          const ntvm_buffer *state)
+{
+	uint64_t version = ntvm_layout_version(vm);
+	for (uint64_t k = 1; k <= 256; k++) {
+		snap_heap_arm(k);
+		ntvm_status st = ntvm_deserialize(vm, data, size, is_snapshot, NULL);
+		snap_heap_disarm();
+		if (st != NTVM_OK && st != NTVM_E_NO_MEMORY && st != NTVM_E_BACKEND)
+			fprintf(stderr, "ntvm-fuzz snapshot: allocation %llu failing: %s\n", (unsigned long long)k,
+			        ntvm_status_name(st));
+		/* the embedded backend's own memory comes from the same allocator */
+		snap_check(st == NTVM_OK || st == NTVM_E_NO_MEMORY || st == NTVM_E_BACKEND,
+		           "a load under an allocation failure: unexpected status");
+		snap_check_unchanged(vm, state, version, "a load under an allocation failure changed the state");
+		if (st == NTVM_OK)
+			return;
+	}
+}
+
 /* Absent data: NULL with a size is refused as such, with or without an error record. */
 static void no_data(ntvm *vm, const ntvm_buffer *before, uint64_t version)
 {
@@ -147,6 +172,10 @@ static void arbitrary_bytes(const uint8_t *data, size_t size, uint8_t header)
 		snap_check(after.size == size && memcmp(after.data, data, size) == 0,
 		           "an accepted snapshot does not re-serialize byte-identically");
 		append_failures(vm, is_snapshot, data, size);
+		ntvm_buffer state = {0};
+		snap_check(ntvm_serialize(vm, false, &state) == NTVM_OK, "serialize failed");
+		load_failures(vm, is_snapshot, data, size, &state);
+		ntvm_buffer_free(&state);
 	}
 	ntvm_buffer_free(&before);
 	ntvm_buffer_free(&after);

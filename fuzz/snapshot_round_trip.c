@@ -109,7 +109,8 @@ static bool restore_failing(ntvm *vm, fault_backend *fb, const ntvm_buffer *full
 }
 
 /* Restores of full into an empty manager and over itself, on a backend
- * whose n-th call fails. */
+ * whose n-th call fails, and into one on a backend without map_shared
+ * and map_mmio. */
 static void backend_failures(const ntvm_buffer *full, uint64_t n)
 {
 	static fault_backend fb;
@@ -125,6 +126,17 @@ static void backend_failures(const ntvm_buffer *full, uint64_t n)
 	ntvm_destroy(vm);
 	snap_check(fb.violation == NULL, "destroy broke the backend contract");
 	snap_check(fb.count == 0 && fb.mmio_count == 0, "destroy left pages in the backend");
+	fault_backend_fini(&fb);
+	/* a backend without the optional map_shared (and map_mmio) cannot hold
+	 * views or MMIO: such a restore fails as a backend failure would */
+	fault_backend_init(&fb, 0);
+	fb.iface.map_shared = NULL;
+	fb.iface.map_mmio = NULL;
+	vm = ntvm_create(&config);
+	snap_check(vm != NULL, "create failed");
+	restore_failing(vm, &fb, full, &empty, 0);
+	ntvm_destroy(vm);
+	snap_check(fb.violation == NULL && fb.count == 0, "destroy left pages in the backend");
 	fault_backend_fini(&fb);
 	ntvm_buffer_free(&empty);
 }

@@ -50,6 +50,16 @@ static bool write(ntvm *vm, uint64_t at, const char *text, size_t n)
 	return ntvm_nt_access(vm, at, (void *)text, n, NTVM_ACCESS_WRITE, NULL) == NTVM_STATUS_SUCCESS;
 }
 
+/* The private page at `at` (a copy-on-write made it read-write) back to
+ * PAGE_WRITECOPY: private beside shared pages of the same protection. */
+static bool writecopy_again(ntvm *vm, uint64_t at)
+{
+	uint64_t size = 0x1000;
+	uint32_t old;
+	return ntvm_nt_protect_virtual_memory(vm, &at, &size, NTVM_PAGE_WRITECOPY, &old) ==
+	       NTVM_STATUS_SUCCESS;
+}
+
 /* A SEC_COMMIT section seen through a read-write and a WRITECOPY view, and
  * a one-page section (its handle closed) seen read-only above them. */
 static bool commit_views(ntvm *vm)
@@ -60,7 +70,7 @@ static bool commit_views(ntvm *vm)
 	       map(vm, h, 0, 0, 0, NTVM_PAGE_READWRITE, &rw, NTVM_STATUS_SUCCESS) &&
 	       map(vm, h, 0x10000, 0x3000, 0, NTVM_PAGE_WRITECOPY, &wc, NTVM_STATUS_SUCCESS) &&
 	       write(vm, rw + 0x10, "shared", 6) && write(vm, rw + 0x3ff8, "across", 6) &&
-	       write(vm, wc + 0x1004, "own copy", 8) &&
+	       write(vm, wc + 0x1004, "own copy", 8) && writecopy_again(vm, wc + 0x1000) &&
 	       section(vm, &small, 0x1000, NTVM_PAGE_READWRITE, NTVM_SEC_COMMIT, NULL, 0) &&
 	       map(vm, small, 0, 0, 0, NTVM_PAGE_READONLY, &last, NTVM_STATUS_SUCCESS) &&
 	       ntvm_nt_close(vm, small) == NTVM_STATUS_SUCCESS;

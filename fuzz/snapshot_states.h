@@ -16,7 +16,8 @@ ntvm *snapshot_small_state(void);
 
 /* The states with sections: variant 0 .. SNAPSHOT_SECTION_STATES - 1.
  *  0: a SEC_COMMIT section with two views, one WRITECOPY with a page a
- *     copy-on-write made private, data written through the other, and a
+ *     copy-on-write made private (then protected PAGE_WRITECOPY again),
+ *     data written through the other, and a
  *     one-page section held by its view only;
  *  1: a SEC_RESERVE section whose handle is closed, pages committed through
  *     its view, plus a second handle in a later slot (a free slot between);
