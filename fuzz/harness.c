@@ -82,6 +82,16 @@ bool fuzz_full_checks(void)
 	return set;
 }
 
+void fuzz_arena_mmio(fuzz_run *run)
+{
+	uint64_t base = run->env.arena_base + FUZZ_ARENA_SIZE - 0x10000;
+	ntvm_status cs = ntvm_allocate_mmio(run->vm, base, 0x2000, fuzz_mmio_read, fuzz_mmio_write, NULL);
+	ntvm_status ms = model_allocate_mmio(&run->m, base, 0x2000);
+	if (cs != ms)
+		fuzz_fail(run, false, 0, "MMIO region: core %s, model %s", ntvm_status_name(cs),
+		          ntvm_status_name(ms));
+}
+
 bool fuzz_returns_status(uint8_t op)
 {
 	return op != FOP_ALLOCATE && op != FOP_CLEAR_GUARD && op != FOP_FIND_FREE &&

@@ -101,6 +101,10 @@ void fuzz_compare_state(fuzz_run *run);
 /* The same over the whole state, always. */
 void fuzz_compare_state_full(fuzz_run *run);
 
+/* An MMIO region of two pages 64 KiB below the arena's end, made through
+ * the manager API on core and model alike (nt_ops and snapshot header bit 4). */
+void fuzz_arena_mmio(fuzz_run *run);
+
 /* The harness's MMIO device: what it answers at an address (writes are dropped). */
 uint8_t fuzz_mmio_byte(uint64_t address);
 void fuzz_mmio_read(void *user, uint64_t address, void *data, size_t size);

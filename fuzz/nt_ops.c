@@ -36,12 +36,7 @@ static void mapped_regions(fuzz_run *run)
 			fuzz_fail(run, false, 0, "mapped region %zu: core 0x%llx, model 0x%llx", i,
 			          (unsigned long long)c, (unsigned long long)m);
 	}
-	uint64_t base = run->env.arena_base + FUZZ_ARENA_SIZE - 0x10000;
-	ntvm_status cs = ntvm_allocate_mmio(run->vm, base, 0x2000, fuzz_mmio_read, fuzz_mmio_write, NULL);
-	ntvm_status ms = model_allocate_mmio(&run->m, base, 0x2000);
-	if (cs != ms)
-		fuzz_fail(run, false, 0, "MMIO region: core %s, model %s", ntvm_status_name(cs),
-		          ntvm_status_name(ms));
+	fuzz_arena_mmio(run);
 	fuzz_compare_state(run);
 }
 

@@ -230,14 +230,8 @@ static bool start(fuzz_run *run, const uint8_t *data, size_t size, bool nt)
 	                    nt ? &config : NULL))
 		return false;
 	run->env.sections = nt;
-	if (nt && (header & HDR_MMIO)) {
-		uint64_t base = run->env.arena_base + FUZZ_ARENA_SIZE - 0x10000;
-		ntvm_status cs = ntvm_allocate_mmio(run->vm, base, 0x2000, fuzz_mmio_read, fuzz_mmio_write, NULL);
-		ntvm_status ms = model_allocate_mmio(&run->m, base, 0x2000);
-		if (cs != ms)
-			fuzz_fail(run, false, 0, "MMIO region: core %s, model %s", ntvm_status_name(cs),
-			          ntvm_status_name(ms));
-	}
+	if (nt && (header & HDR_MMIO))
+		fuzz_arena_mmio(run);
 	return true;
 }
 
