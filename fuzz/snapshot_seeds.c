@@ -10,7 +10,9 @@
  * is a field.
  * Most copies add nothing; `fuzz_snapshot -merge=1` keeps those that do
  * (docs/fuzzing.md, "Growing the corpora").  Files are named by their
- * state, offset and change, so a run is reproducible.
+ * state, offset and change, so a run is reproducible.  Also a metadata-only
+ * state with MMIO regions where the small state has a reservation and
+ * where it has none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,41 @@ static int seeds_of(const char *dir, unsigned variant, const ntvm_buffer *b)
 	return err;
 }
 
+static void mmio_read(void *user, uint64_t address, void *data, size_t size)
+{
+	(void)user, (void)address;
+	memset(data, 0, size);
+}
+
+static void mmio_write(void *user, uint64_t address, const void *data, size_t size)
+{
+	(void)user, (void)address, (void)data, (void)size;
+}
+
+/* Metadata-only states with MMIO regions for a load over the small state:
+ * one where the small state has its private reservation, one where it has
+ * nothing (a load keeps only the callback records of the same MMIO region). */
+static int mmio_seeds(const char *dir)
+{
+	ntvm_buffer small = {0}, b = {0};
+	ntvm *vm = snapshot_small_state(), *other = ntvm_create(NULL);
+	int err = vm && other && ntvm_serialize(vm, true, &small) == NTVM_OK && small.size >= 56 ? 0 : -1;
+	uint64_t base = 0;
+	for (int i = 0; !err && i < 8; i++)
+		base |= (uint64_t)small.data[48 + i] << (8 * i);
+	if (!err && (ntvm_allocate_mmio(other, base, 0x2000, mmio_read, mmio_write, NULL) != NTVM_OK ||
+	             ntvm_allocate_mmio(other, base + 0x1000000, 0x1000, mmio_read, mmio_write, NULL) != NTVM_OK ||
+	             ntvm_serialize(other, true, &b) != NTVM_OK))
+		err = -1;
+	if (!err)
+		err = put(dir, "v1-mmio-metadata-only", 0x02, b.data, b.size, NULL, 0);
+	ntvm_buffer_free(&small);
+	ntvm_buffer_free(&b);
+	ntvm_destroy(vm);
+	ntvm_destroy(other);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	int err = 0;
@@ -106,6 +143,10 @@ int main(int argc, char **argv)
 		}
 		ntvm_buffer_free(&b);
 		ntvm_destroy(vm);
+	}
+	if (mmio_seeds(argv[1])) {
+		fprintf(stderr, "%s: the MMIO seeds could not be written to %s\n", argv[0], argv[1]);
+		err = 1;
 	}
 	return err;
 }
