@@ -5,10 +5,10 @@
  * state as it is (loaded over the small state, over a state with sections,
  * and as a metadata-only load), then copies with one field changed (low
  * bit flipped, zeroed, all ones, plus one, minus one), truncated at and
- * just before the end of the field, and padded.  Fields are found by
- * walking the format (snapshot_walk.h); of each page only the first byte
- * is a field.
- * Most copies add nothing; `fuzz_snapshot -merge=1` keeps those that do
+ * just before the end of the field, and padded; and each view record
+ * changed to name the first section at offset 0x1000 (two fields at once).
+ * Fields are found by walking the format (snapshot_walk.h); of each page
+ * only the first byte is a field.  Most copies add nothing; `fuzz_snapshot -merge=1` keeps those that do
  * (docs/fuzzing.md, "Growing the corpora").  Files are named by their
  * state, offset and change, so a run is reproducible.  Also a metadata-only
  * state with MMIO regions where the small state has a reservation and
@@ -76,6 +76,15 @@ static int seeds_of(const char *dir, unsigned variant, const ntvm_buffer *b)
 			snprintf(name, sizeof name, "v2-%u-cut-at-%zu-end", variant, w.f[i].at);
 			err |= put(dir, name, 0x00, b->data, w.f[i].at + w.f[i].width - 1, NULL, 0);
 		}
+	}
+	/* two fields at once: a view record naming section 0 at offset 0x1000
+	 * (an image view is always at offset 0, whatever its section's size) */
+	for (size_t i = 0; copy && i < w.nview && w.view[i] + 24 <= b->size; i++) {
+		memcpy(copy, b->data, b->size);
+		memset(copy + w.view[i] + 8, 0, 16);
+		copy[w.view[i] + 17] = 0x10;
+		snprintf(name, sizeof name, "v2-%u-view-%zu-first-section", variant, i);
+		err |= put(dir, name, 0x00, copy, b->size, NULL, 0);
 	}
 	for (size_t i = 0; i < w.ncut; i++) {
 		snprintf(name, sizeof name, "v2-%u-cut-before-%zu", variant, w.cut[i] + 1);

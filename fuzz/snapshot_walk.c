@@ -66,6 +66,8 @@ static void sections_block(snapshot_walk *w)
 		take(w, 8, false), take(w, 4, false);
 	uint64_t views = take(w, 8, false);
 	for (uint64_t v = 0; v < views && w->pos < w->size; v++) {
+		if (w->nview < 16 && w->pos < w->size)
+			w->view[w->nview++] = w->pos;
 		uint64_t base = take(w, 8, false);
 		take(w, 8, false), take(w, 8, false), take(w, 4, false);
 		if (take(w, 1, false))

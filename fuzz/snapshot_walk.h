@@ -28,6 +28,8 @@ typedef struct snapshot_walk {
 	size_t n;
 	size_t cut[MAX_CUTS]; /* extra truncation points */
 	uint64_t resv[64][2];  /* base, length of the first reservations */
+	size_t view[16];       /* where the first view records start */
+	size_t nview;
 	size_t nresv;
 	size_t ncut;
 } snapshot_walk;
