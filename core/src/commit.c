@@ -60,18 +60,6 @@ static bool backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64
 	return false;
 }
 
-bool ntvm__backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
-                          ntvm_perm perm)
-{
-	return backend_change(vm, r, first, count, perm);
-}
-
-void ntvm__backend_undo(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
-                        ntvm_perm perm)
-{
-	walk_runs(vm, r, first, first + count, perm, false);
-}
-
 /* Shared validation: a page range inside one non-MMIO reservation. */
 static ntvm_status locate_pages(const ntvm *vm, uint64_t address, uint64_t size,
                                 struct ntvm__res **r, uint64_t *first, uint64_t *count)

@@ -22,10 +22,6 @@ bool nt_section_prot_compatible(uint32_t granted, uint32_t requested);
  * MmMakeSectionAccess). */
 uint32_t nt_section_access_for(uint32_t protect);
 
-/* The view record of a view made by NtMapViewOfSection that contains
- * address, or NULL. */
-const struct ntvm__view *nt_section_view(const ntvm *vm, uint64_t address);
-
 /* A protection request for pages of a view made by NtMapViewOfSection
  * (NtProtectVirtualMemory, a commit in a view): an image view turns write
  * requests into copy-on-write ones (*protect is updated); the request must

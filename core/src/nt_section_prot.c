@@ -61,11 +61,6 @@ uint32_t nt_section_access_for(uint32_t protect)
 	return i < 0 ? 0 : access_for[i];
 }
 
-const struct ntvm__view *nt_section_view(const ntvm *vm, uint64_t address)
-{
-	return ntvm__view_containing(vm, address);
-}
-
 /* An image view's pages may ask for write access only as copy-on-write:
  * READWRITE becomes WRITECOPY, EXECUTE_READWRITE EXECUTE_WRITECOPY (both
  * Windows's NtProtectVirtualMemory and Wine's get_vprot_flags do this). */

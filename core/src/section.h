@@ -141,10 +141,4 @@ ntvm_status ntvm__view_copy_on_write(ntvm *vm, uint64_t address, const void *dat
 void ntvm__cow_undo(ntvm *vm, struct ntvm__cow_undo *undo);
 void ntvm__cow_keep(struct ntvm__cow_undo *undo);
 
-/* commit.c: backend changes over runs, exposed for the multi-view commit */
-bool ntvm__backend_change(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
-                          ntvm_perm perm);
-void ntvm__backend_undo(ntvm *vm, struct ntvm__res *r, uint64_t first, uint64_t count,
-                        ntvm_perm perm);
-
 #endif
