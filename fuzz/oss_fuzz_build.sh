@@ -70,15 +70,26 @@ max_len() {
 	case "$1" in
 	core_ops | nt_ops | backend_faults) echo 513 ;; # 64 operations
 	pe_image) echo 16384 ;;                         # a small image
+	snapshot) echo 327680 ;;                        # version-2 seeds carry section pages (up to 275 KB)
 	*) echo 4096 ;;
 	esac
 }
 
+# A target's own sources besides fuzz/<t>.c: target_sources(fuzz_<t> PRIVATE a.c b.c)
+extra_sources() {
+	sed -n "s/^target_sources(fuzz_$1 PRIVATE \(.*\))/\1/p" "$root/fuzz/CMakeLists.txt" |
+		grep -oE '[a-z_]+\.c' || true
+}
+
 for t in $targets; do
+	tobjs=()
+	for src in "$t.c" $(extra_sources "$t"); do
+		# shellcheck disable=SC2086
+		$CC $CFLAGS $std $inc_all -c "$root/fuzz/$src" -o "$work/target_${t}_${src%.c}.o"
+		tobjs+=("$work/target_${t}_${src%.c}.o")
+	done
 	# shellcheck disable=SC2086
-	$CC $CFLAGS $std $inc_all -c "$root/fuzz/$t.c" -o "$work/target_$t.o"
-	# shellcheck disable=SC2086
-	$CXX $CXXFLAGS "$work/target_$t.o" "$work/libntvm_fuzz.a" $LIB_FUZZING_ENGINE -o "$OUT/$t"
+	$CXX $CXXFLAGS "${tobjs[@]}" "$work/libntvm_fuzz.a" $LIB_FUZZING_ENGINE -o "$OUT/$t"
 
 	rm -f "$OUT/${t}_seed_corpus.zip"
 	dirs=$(seed_dirs "$t")
