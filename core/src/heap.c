@@ -11,3 +11,14 @@
 #include <stdlib.h>
 
 struct ntvm__heap_hooks ntvm__heap = { malloc, calloc, realloc };
+
+void *ntvm__heap_grow(void *items, size_t *capacity, size_t item_size, size_t first)
+{
+	size_t cap = *capacity ? *capacity * 2 : first;
+	if (cap < *capacity || cap > SIZE_MAX / item_size)
+		return NULL;
+	void *grown = ntvm__heap.realloc(items, cap * item_size);
+	if (grown != NULL)
+		*capacity = cap;
+	return grown;
+}

@@ -108,6 +108,11 @@ struct ntvm__heap_hooks {
 };
 extern struct ntvm__heap_hooks ntvm__heap;
 
+/* An array's block grown to twice its capacity (`first` items when empty):
+ * the new block, *capacity updated; NULL when out of memory, with the old
+ * block and *capacity untouched. */
+void *ntvm__heap_grow(void *items, size_t *capacity, size_t item_size, size_t first);
+
 /* perm.c */
 ntvm_perm ntvm__effective_perm(ntvm_perm perm, bool dep_enabled);
 

@@ -104,12 +104,10 @@ static size_t free_slot(struct ntvm__sections *t)
 		if (t->handles[i].section == NULL)
 			return i;
 	if (t->handle_count == t->handle_capacity) {
-		size_t cap = t->handle_capacity ? t->handle_capacity * 2 : 8;
-		struct ntvm__handle *h = ntvm__heap.realloc(t->handles, cap * sizeof *h);
+		struct ntvm__handle *h = ntvm__heap_grow(t->handles, &t->handle_capacity, sizeof *h, 8);
 		if (h == NULL)
 			return SIZE_MAX;
 		t->handles = h;
-		t->handle_capacity = cap;
 	}
 	t->handles[t->handle_count] = (struct ntvm__handle){ 0 };
 	return t->handle_count++;

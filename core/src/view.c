@@ -81,12 +81,10 @@ static bool record_insert(ntvm *vm, struct ntvm__view *v)
 	if (t == NULL)
 		return false;
 	if (t->view_count == t->view_capacity) {
-		size_t cap = t->view_capacity ? t->view_capacity * 2 : 8;
-		struct ntvm__view **views = ntvm__heap.realloc(t->views, cap * sizeof *views);
+		struct ntvm__view **views = ntvm__heap_grow(t->views, &t->view_capacity, sizeof *views, 8);
 		if (views == NULL)
 			return false;
 		t->views = views;
-		t->view_capacity = cap;
 	}
 	size_t i = lower_bound(t, v->base);
 	memmove(t->views + i + 1, t->views + i, (t->view_count - i) * sizeof *t->views);

@@ -64,12 +64,10 @@ struct ntvm__cow_entry {
 static bool log_prepare(ntvm *vm, struct ntvm__cow_undo *u, struct ntvm__res *r)
 {
 	if (u->count == u->capacity) {
-		size_t cap = u->capacity ? u->capacity * 2 : 4;
-		struct ntvm__cow_entry *e = ntvm__heap.realloc(u->entries, cap * sizeof *e);
+		struct ntvm__cow_entry *e = ntvm__heap_grow(u->entries, &u->capacity, sizeof *e, 4);
 		if (e == NULL)
 			return false;
 		u->entries = e;
-		u->capacity = cap;
 	}
 	if (u->count == 0) {
 		u->version = vm->layout_version;
