@@ -203,6 +203,18 @@ static void exec_nt_misuse(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uin
 	l->model[1] = 0;
 	l->core[2] = ntvm_nt_access(run->vm, address, NULL, 0, rw, NULL);
 	l->model[2] = model_nt_access(&run->m, address, NULL, 0, rw, NULL);
+	/* A NULL BaseAddress or RegionSize beside arguments of any kind: which
+	 * check answers first is the profile's (row ALLOC_CHECK_ORDER; Windows
+	 * probes after its flag checks, Wine 8.0 reads the size first and the
+	 * base after zero_bits).  Both statuses in one value. */
+	uint64_t zb = fuzz_zero_bits(&run->env, r), any = fuzz_size(&run->env, r);
+	uint32_t type = fuzz_nt_alloc_type(&run->env, r), prot = fuzz_nt_protect(&run->env, r);
+	uint64_t cs = any, ms = any, cb = address, mb = address;
+	l->core[3] = (uint64_t)ntvm_nt_allocate_virtual_memory(run->vm, NULL, zb, &cs, type, prot)
+	                 << 32 |
+	             ntvm_nt_allocate_virtual_memory(run->vm, &cb, zb, NULL, type, prot);
+	l->model[3] = (uint64_t)model_nt_allocate(&run->m, NULL, zb, &ms, type, prot) << 32 |
+	              model_nt_allocate(&run->m, &mb, zb, NULL, type, prot);
 }
 
 static void exec_rare(fuzz_run *run, fuzz_log *l, const fuzz_record *r, uint64_t address)

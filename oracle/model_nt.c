@@ -65,6 +65,7 @@ static model_resv *holder(const model *m, uint64_t lo, uint64_t len)
 typedef struct alloc_call {
 	model *m;
 	const model_nt_rules *rl;
+	uint64_t *base_ptr, *size_ptr; /* read by the checks, each in its turn */
 	uint64_t in_base, in_size, zero_bits;
 	uint32_t type, protect;
 	uint64_t lo, len, limit;
@@ -73,6 +74,30 @@ typedef struct alloc_call {
 } alloc_call;
 
 typedef ntvm_ntstatus (*alloc_check)(alloc_call *c);
+
+/* NULL in/out pointers: Windows probes both after the flag and protection
+ * checks, Wine 8.0 reads the size first and the base after zero_bits. */
+static ntvm_ntstatus read_size(alloc_call *c)
+{
+	if (!c->size_ptr)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	c->in_size = *c->size_ptr;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus read_base(alloc_call *c)
+{
+	if (!c->base_ptr)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	c->in_base = *c->base_ptr;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus read_both(alloc_call *c)
+{
+	ntvm_ntstatus st = c->base_ptr ? read_size(c) : NTVM_STATUS_ACCESS_VIOLATION;
+	return st == NTVM_STATUS_SUCCESS ? read_base(c) : st;
+}
 
 static ntvm_ntstatus check_zero_size(alloc_call *c)
 {
@@ -151,15 +176,17 @@ static ntvm_ntstatus check_protection(alloc_call *c)
 static ntvm_ntstatus run_alloc_checks(alloc_call *c)
 {
 	static const alloc_check windows_order[] = {
-		check_zero_bits, check_type, check_protection, check_range_max, check_zero_size,
-		check_range_round,
+		check_zero_bits, check_type, check_protection, read_both, check_range_max,
+		check_zero_size, check_range_round,
 	};
 	static const alloc_check wine_order[] = {
-		check_zero_size, check_zero_bits, check_size_limit, check_range_max, check_range_round,
-		check_type,
+		read_size, check_zero_size, check_zero_bits, read_base, check_size_limit,
+		check_range_max, check_range_round, check_type,
 	};
 	const alloc_check *list = c->rl->wine_check_order ? wine_order : windows_order;
-	for (size_t i = 0; i < 6; i++) {
+	size_t n = c->rl->wine_check_order ? sizeof wine_order / sizeof *wine_order
+	                                   : sizeof windows_order / sizeof *windows_order;
+	for (size_t i = 0; i < n; i++) {
 		ntvm_ntstatus st = list[i](c);
 		if (st != NTVM_STATUS_SUCCESS)
 			return st;
@@ -284,7 +311,7 @@ static ntvm_ntstatus path_reset(alloc_call *c)
 ntvm_ntstatus model_nt_allocate(model *m, uint64_t *base, uint64_t zero_bits, uint64_t *size,
                                 uint32_t type, uint32_t protect)
 {
-	alloc_call c = {m, rules(m), *base, *size, zero_bits, type, protect, 0, 0, 0, false, 0};
+	alloc_call c = {m, rules(m), base, size, 0, 0, zero_bits, type, protect, 0, 0, 0, false, 0};
 	ntvm_ntstatus st = run_alloc_checks(&c);
 	if (st != NTVM_STATUS_SUCCESS)
 		return st;

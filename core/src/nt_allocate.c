@@ -5,8 +5,9 @@
  * reservation (MEM_RESERVE, or a system-chosen base), a commit inside an
  * existing allocation, or a MEM_RESET / MEM_RESET_UNDO.  Windows and Wine
  * 8.0 run the checks in different orders (row ALLOC_CHECK_ORDER), so each
- * check is a small function and each profile has its own list.  The in/out
- * base and size change only on success.
+ * check is a small function and each profile has its own list; reading the
+ * in/out BaseAddress and RegionSize (STATUS_ACCESS_VIOLATION when NULL) is
+ * one of the steps.  The in/out base and size change only on success.
  */
 #include "nt_section.h"
 
@@ -16,6 +17,7 @@
 
 typedef struct alloc_req {
 	ntvm *vm;
+	uint64_t *base_ptr, *size_ptr; /* the caller's, read by the probe steps */
 	uint64_t in_base, in_size, zero_bits;
 	uint32_t type, protect;
 	uint64_t base, size; /* rounded */
@@ -30,6 +32,36 @@ typedef ntvm_ntstatus (*alloc_check)(alloc_req *r);
 static uint32_t row(const alloc_req *r, nt_situation id)
 {
 	return nt_profile_result(r->vm, id);
+}
+
+/* Windows probes and captures both pointers after its flag and protection
+ * checks (ReactOS NtAllocateVirtualMemory: ProbeForWritePointer,
+ * ProbeForWriteSize_t); Wine 8.0 reads RegionSize first and BaseAddress
+ * after the zero-size and zero_bits checks (tests/nt/wine-probe/
+ * null-pointers.c). */
+static ntvm_ntstatus chk_read_size(alloc_req *r)
+{
+	if (r->size_ptr == NULL)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	r->in_size = *r->size_ptr;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus chk_read_base(alloc_req *r)
+{
+	if (r->base_ptr == NULL)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	r->in_base = *r->base_ptr;
+	return NTVM_STATUS_SUCCESS;
+}
+
+static ntvm_ntstatus chk_read_both(alloc_req *r)
+{
+	if (r->base_ptr == NULL || r->size_ptr == NULL)
+		return NTVM_STATUS_ACCESS_VIOLATION;
+	r->in_base = *r->base_ptr;
+	r->in_size = *r->size_ptr;
+	return NTVM_STATUS_SUCCESS;
 }
 
 static ntvm_ntstatus chk_zero_size(alloc_req *r)
@@ -126,10 +158,12 @@ static ntvm_ntstatus chk_protection(alloc_req *r)
 }
 
 static const alloc_check windows_order[] = {
-	chk_zero_bits, chk_type, chk_protection, chk_range_max, chk_zero_size, chk_range_round,
+	chk_zero_bits, chk_type, chk_protection, chk_read_both, chk_range_max, chk_zero_size,
+	chk_range_round,
 };
 static const alloc_check wine_order[] = {
-	chk_zero_size, chk_zero_bits, chk_size_limit, chk_range_max, chk_range_round, chk_type,
+	chk_read_size, chk_zero_size, chk_zero_bits, chk_read_base, chk_size_limit, chk_range_max,
+	chk_range_round, chk_type,
 };
 
 static ntvm_ntstatus run_checks(alloc_req *r)
@@ -226,9 +260,9 @@ static ntvm_ntstatus path_reset(alloc_req *r)
 ntvm_ntstatus ntvm_nt_allocate_virtual_memory(ntvm *vm, uint64_t *base, uint64_t zero_bits,
                                               uint64_t *size, uint32_t type, uint32_t protect)
 {
-	if (vm == NULL || base == NULL || size == NULL)
+	if (vm == NULL)
 		return NTVM_STATUS_ACCESS_VIOLATION;
-	alloc_req r = { .vm = vm, .in_base = *base, .in_size = *size, .zero_bits = zero_bits,
+	alloc_req r = { .vm = vm, .base_ptr = base, .size_ptr = size, .zero_bits = zero_bits,
 	                .type = type, .protect = protect };
 	ntvm_ntstatus st = run_checks(&r);
 	if (st != NTVM_STATUS_SUCCESS)

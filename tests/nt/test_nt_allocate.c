@@ -421,9 +421,49 @@ TEST(null_pointers_and_no_room)
 	ntvm_destroy(vm);
 }
 
+/* Which check answers when a pointer is NULL and another argument is bad
+ * too: Windows probes both pointers after the zero_bits, type and
+ * protection checks (ReactOS NtAllocateVirtualMemory), Wine 8.0 reads the
+ * size first and the base after the zero-size and zero_bits checks
+ * (tests/nt/wine-probe/results-null-pointers.txt). */
+TEST(null_pointer_check_order)
+{
+	ntvm *win = nt_vm(WIN), *wine = nt_vm(WINE);
+	struct {
+		bool null_base;
+		uint64_t zero_bits, size;
+		uint32_t type, protect;
+		ntvm_ntstatus windows, wine;
+	} cases[] = {
+		{ true, 0, 0x1000, RES, 0, NTVM_STATUS_INVALID_PAGE_PROTECTION, NTVM_STATUS_ACCESS_VIOLATION },
+		{ true, 0, 0x1000, 0, RW, NTVM_STATUS_INVALID_PARAMETER_5, NTVM_STATUS_ACCESS_VIOLATION },
+		{ true, 22, 0x1000, RES, RW, NTVM_STATUS_INVALID_PARAMETER_3, NTVM_STATUS_INVALID_PARAMETER_3 },
+		{ true, 0, 0, RES, RW, NTVM_STATUS_ACCESS_VIOLATION, NTVM_STATUS_INVALID_PARAMETER },
+		{ false, 0, 0, 0, RW, NTVM_STATUS_INVALID_PARAMETER_5, NTVM_STATUS_ACCESS_VIOLATION },
+		{ false, 22, 0, RES, RW, NTVM_STATUS_INVALID_PARAMETER_3, NTVM_STATUS_ACCESS_VIOLATION },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ntvm *vms[2] = { win, wine };
+		for (int p = 0; p < 2; p++) {
+			uint64_t digest = ntvm_test_digest(vms[p]);
+			uint64_t b = X, s = cases[i].size;
+			ntvm_ntstatus st = ntvm_nt_allocate_virtual_memory(
+				vms[p], cases[i].null_base ? NULL : &b, cases[i].zero_bits,
+				cases[i].null_base ? &s : NULL, cases[i].type, cases[i].protect);
+			CHECK_EQ_U64(st, p ? cases[i].wine : cases[i].windows);
+			CHECK_EQ_U64(b, X);
+			CHECK_EQ_U64(s, cases[i].size);
+			CHECK_EQ_U64(ntvm_test_digest(vms[p]), digest);
+		}
+	}
+	ntvm_destroy(win);
+	ntvm_destroy(wine);
+}
+
 TEST_MAIN(TEST_CASE(reserve_rounding_checksize), TEST_CASE(granule_ownership_and_commit),
           TEST_CASE(reserve_commit_unaligned), TEST_CASE(null_base), TEST_CASE(top_down),
           TEST_CASE(zero_bits_counts), TEST_CASE(zero_bits_masks), TEST_CASE(size_and_base_limits),
           TEST_CASE(type_checks), TEST_CASE(mem_reset), TEST_CASE(protection_values),
           TEST_CASE(check_order), TEST_CASE(commit_spans), TEST_CASE(nocache_sticky_commit),
-          TEST_CASE(address_profiles_32), TEST_CASE(null_pointers_and_no_room))
+          TEST_CASE(address_profiles_32), TEST_CASE(null_pointers_and_no_room),
+          TEST_CASE(null_pointer_check_order))
