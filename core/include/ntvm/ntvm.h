@@ -397,6 +397,10 @@ typedef struct ntvm_snapshot_error {
  * With is_snapshot false, page contents are restored through the backend;
  * with it true, only metadata is restored and the backend is not touched.
  * Restored MMIO regions must be re-bound with ntvm_rebind_mmio.
+ * The bookkeeping of the state it replaced is kept, at most as much as the
+ * new state's own, for the next deserialize to build in (a fuzzer or
+ * emulator restoring one snapshot over and over allocates nothing); it is not
+ * in metadata_bytes and goes with the next deserialize or ntvm_destroy.
  */
 ntvm_status ntvm_deserialize(ntvm *vm, const void *data, size_t size, bool is_snapshot,
                              ntvm_snapshot_error *error);
