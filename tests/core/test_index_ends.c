@@ -17,10 +17,7 @@
 static uint64_t rng = 0x1234567u;
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_xorshift(&rng);
 }
 
 struct ends {

@@ -16,10 +16,7 @@ static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
 static uint64_t rnd(uint64_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng % n;
+	return test_xorshift(&rng) % n;
 }
 
 static const ntvm_perm perms[] = { NTVM_PERM_READ, NTVM_PERM_RW, NTVM_PERM_RX, NTVM_PERM_NONE,

@@ -14,10 +14,7 @@ static int successes[4]; /* alloc, free, protect, access */
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_xorshift(&rng_state);
 }
 
 static uint64_t pick(const uint64_t *v, size_t n)

@@ -50,4 +50,14 @@ int test_run_all(const struct test_case *cases, size_t count, int argc, char **a
 		return test_run_all(cases_, sizeof cases_ / sizeof cases_[0], argc, argv); \
 	}
 
+/* The randomised tests' generator (xorshift64): *state must not be 0; a
+ * fixed seed per file keeps every run the same. */
+static inline uint64_t test_xorshift(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
 #endif

@@ -29,10 +29,7 @@ static int seen[3][3];
 
 static uint64_t rnd(uint64_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state % n;
+	return test_xorshift(&rng_state) % n;
 }
 
 static void change_layout(struct fx *f, uint64_t base)
